@@ -1,0 +1,134 @@
+//! Form encoding exactly as the template's client does it: `encodeURIComponent` on keys and
+//! values (so `+` becomes `%2B`), pairs joined by `&`, keys without a value dropped.
+
+use serde::ser::{Serialize, SerializeMap, Serializer};
+
+/// Ordered form fields of one request, all strings. Serialized as a JSON object in order.
+#[derive(Clone, Debug, Default, Eq, PartialEq)]
+pub struct Params(Vec<(String, String)>);
+
+impl Params {
+    /// No fields.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds a field (replacing an earlier one of the same key).
+    pub fn with(mut self, key: &str, value: impl Into<String>) -> Self {
+        let value = value.into();
+        match self.0.iter_mut().find(|(k, _)| k == key) {
+            Some(slot) => slot.1 = value,
+            None => self.0.push((key.to_owned(), value)),
+        }
+        self
+    }
+
+    /// Adds a field when `value` is `Some`.
+    pub fn with_opt(self, key: &str, value: Option<&str>) -> Self {
+        match value {
+            Some(v) => self.with(key, v),
+            None => self,
+        }
+    }
+
+    /// A field's value.
+    pub fn get(&self, key: &str) -> Option<&str> {
+        self.0
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// The fields in order.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.0.iter().map(|(k, v)| (k.as_str(), v.as_str()))
+    }
+
+    /// The urlencoded body, without `Token` (the driver appends it at send time).
+    pub fn encode(&self) -> String {
+        encode_form(self.iter().map(|(k, v)| (k, Some(v))))
+    }
+}
+
+impl Serialize for Params {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut map = s.serialize_map(Some(self.0.len()))?;
+        for (k, v) in &self.0 {
+            map.serialize_entry(k, v)?;
+        }
+        map.end()
+    }
+}
+
+/// `encodeURIComponent`: everything but `A–Z a–z 0–9 - _ . ! ~ * ' ( )` is percent-encoded as
+/// UTF-8.
+pub fn encode_uri_component(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric()
+            || matches!(b, b'-' | b'_' | b'.' | b'!' | b'~' | b'*' | b'\'' | b'(' | b')')
+        {
+            out.push(char::from(b));
+        } else {
+            out.push('%');
+            out.push(char::from(HEX[usize::from(b >> 4)]));
+            out.push(char::from(HEX[usize::from(b & 0xf)]));
+        }
+    }
+    out
+}
+
+const HEX: &[u8; 16] = b"0123456789ABCDEF";
+
+/// Encodes pairs; a `None` value drops the pair (the template drops `undefined`).
+pub fn encode_form<'a>(pairs: impl IntoIterator<Item = (&'a str, Option<&'a str>)>) -> String {
+    pairs
+        .into_iter()
+        .filter_map(|(k, v)| {
+            v.map(|v| format!("{}={}", encode_uri_component(k), encode_uri_component(v)))
+        })
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_plus_sign_is_sent_as_percent_2b_so_e164_survives() {
+        assert_eq!(
+            encode_form([("to", Some("+14155550100")), ("from", Some("+1 (415)"))]),
+            "to=%2B14155550100&from=%2B1%20(415)"
+        );
+    }
+
+    #[test]
+    fn undefined_values_are_dropped_and_empty_strings_kept() {
+        assert_eq!(
+            encode_form([("a", Some("1")), ("b", None), ("c", Some(""))]),
+            "a=1&c="
+        );
+    }
+
+    #[test]
+    fn encoding_matches_encode_uri_component_for_reserved_and_unicode_characters() {
+        assert_eq!(
+            encode_uri_component("sip:a@b.com;x=y&z?q#f/é!~*'()"),
+            "sip%3Aa%40b.com%3Bx%3Dy%26z%3Fq%23f%2F%C3%A9!~*'()"
+        );
+    }
+
+    #[test]
+    fn params_keep_insertion_order_and_replace_duplicates() {
+        let p = Params::new()
+            .with("conference", "CF1")
+            .with("participant", "CA1")
+            .with("conference", "CF2");
+        assert_eq!(p.encode(), "conference=CF2&participant=CA1");
+        assert_eq!(
+            serde_json::to_string(&p).ok().as_deref(),
+            Some(r#"{"conference":"CF2","participant":"CA1"}"#)
+        );
+    }
+}

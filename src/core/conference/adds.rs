@@ -1,0 +1,444 @@
+//! Adding a participant (C3, R1, R3): the create with an idempotency label, the label lookup after
+//! an ambiguous failure, status polling with back-off and a lifetime cap, cancel, and the end of
+//! tracking once the leg joins or ends.
+
+use serde_json::{json, Value};
+
+use super::{Conference, Purpose};
+use crate::api::{ApiFailure, CallProperties, CallStatus, Endpoint, Params, ParticipantInfo};
+use crate::core::config::{Config, Mode};
+use crate::core::destination::Destination;
+use crate::core::error::{CoreError, ErrorCode};
+use crate::core::intent::IntentOutcome;
+use crate::core::notification as note;
+
+/// How long after the ring timeout an unanswered leg is still tracked.
+const CAP_MARGIN_MS: u64 = 15_000;
+/// Creates per add, counting one re-create after a lookup found nothing.
+const MAX_CREATES: u32 = 2;
+
+/// One add in progress.
+#[derive(Clone, Debug)]
+pub(super) struct Add {
+    pub(super) seq: u32,
+    pub(super) label: String,
+    pub(super) destination: Destination,
+    pub(super) from: String,
+    pub(super) phase: AddPhase,
+    pub(super) since: u64,
+    pub(super) cancel: bool,
+    pub(super) creates: u32,
+}
+
+/// Where an add stands.
+#[derive(Clone, Debug, Eq, PartialEq)]
+pub(super) enum AddPhase {
+    /// `add-participant` in flight.
+    Creating,
+    /// The create's response was lost; looking the label up.
+    LookingUp,
+    /// Created and ringing; polled until it answers or ends.
+    Ringing {
+        call_sid: String,
+        next_poll: u64,
+        interval: u64,
+        polling: bool,
+    },
+    /// Answered; waiting for the snapshot to show it joined.
+    Answered { call_sid: String },
+    /// The agent cancelled it; `remove-participant` in flight.
+    Cancelling { call_sid: String },
+}
+
+impl Add {
+    pub(super) fn call_sid(&self) -> Option<&str> {
+        match &self.phase {
+            AddPhase::Ringing { call_sid, .. }
+            | AddPhase::Answered { call_sid }
+            | AddPhase::Cancelling { call_sid } => Some(call_sid),
+            AddPhase::Creating | AddPhase::LookingUp => None,
+        }
+    }
+
+    /// When tracking stops at the latest.
+    pub(super) fn cap(&self, config: &Config) -> u64 {
+        self.since + config.ring_timeout_ms + CAP_MARGIN_MS
+    }
+
+    pub(super) fn deadline(&self, config: &Config) -> Option<u64> {
+        match &self.phase {
+            AddPhase::Ringing {
+                next_poll, polling, ..
+            } => Some(if *polling {
+                self.cap(config)
+            } else {
+                (*next_poll).min(self.cap(config))
+            }),
+            AddPhase::Answered { .. } => Some(self.cap(config)),
+            _ => None,
+        }
+    }
+
+    fn context(&self) -> Value {
+        json!({ "destination": self.destination.as_str() })
+    }
+}
+
+impl Conference {
+    /// The add intent.
+    pub(super) fn add_participant(&mut self, destination: &str, caller_id: Option<String>) -> IntentOutcome {
+        let refuse = |code, msg: &str| IntentOutcome::refused(CoreError::new(code, msg), false);
+        if self.mode() != Mode::Full {
+            return refuse(
+                ErrorCode::NotAvailable,
+                "Adding participants is off (feature disabled or Flex's native external warm transfer is on).",
+            );
+        }
+        let Some(conference) = self.conference_sid().map(str::to_owned) else {
+            return refuse(ErrorCode::NoConference, "The call has no conference yet; try again in a moment.");
+        };
+        let destination = match Destination::parse(destination) {
+            Ok(d) => d,
+            Err(e) => return IntentOutcome::refused(e, false),
+        };
+        let from = match caller_id.or_else(|| self.config.caller_ids.first().cloned()) {
+            Some(f) => f,
+            None => {
+                return refuse(
+                    ErrorCode::NoCallerId,
+                    "No caller ID to dial from: set the worker's phone attribute or a default \
+                     outbound caller ID in Flex's voice settings.",
+                )
+            }
+        };
+        if self.adds.iter().any(|a| a.destination == destination) {
+            return refuse(ErrorCode::InProgress, "That number is already being dialed.");
+        }
+        self.seq += 1;
+        let seq = self.seq;
+        let label = format!("fc-{seq}-{:012x}", self.rng.next_u64() >> 16);
+        self.adds.push(Add {
+            seq,
+            label,
+            destination,
+            from,
+            phase: AddPhase::Creating,
+            since: self.now,
+            cancel: false,
+            creates: 0,
+        });
+        self.create(seq, &conference);
+        IntentOutcome::taken_over()
+    }
+
+    /// The cancel-dial intent (also reached by kicking a connecting card).
+    pub(super) fn cancel_dial(&mut self, key: &str) -> IntentOutcome {
+        let Some(conference) = self.conference_sid().map(str::to_owned) else {
+            return IntentOutcome::refused(
+                CoreError::new(ErrorCode::NoConference, "The call has ended."),
+                true,
+            );
+        };
+        let Some(add) = self
+            .adds
+            .iter_mut()
+            .find(|a| a.call_sid() == Some(key) || a.label == key)
+        else {
+            return IntentOutcome::refused(
+                CoreError::new(ErrorCode::UnknownParticipant, "That leg is no longer dialing."),
+                true,
+            );
+        };
+        let seq = add.seq;
+        match &add.phase {
+            AddPhase::Cancelling { .. } => {
+                return IntentOutcome::refused(
+                    CoreError::new(ErrorCode::InProgress, "Already cancelling."),
+                    true,
+                )
+            }
+            AddPhase::Creating | AddPhase::LookingUp => add.cancel = true,
+            AddPhase::Ringing { call_sid, .. } | AddPhase::Answered { call_sid } => {
+                let call_sid = call_sid.clone();
+                add.cancel = true;
+                add.phase = AddPhase::Cancelling {
+                    call_sid: call_sid.clone(),
+                };
+                self.send_remove(seq, &conference, &call_sid);
+            }
+        }
+        IntentOutcome::taken_over()
+    }
+
+    /// Dialing and ringing adds: they keep the flags false (C3).
+    pub(super) fn pending_adds(&self) -> usize {
+        self.adds.len()
+    }
+
+    /// Sends due polls and ends tracking at the cap.
+    pub(super) fn drive_adds(&mut self) {
+        let now = self.now;
+        let mut expired = Vec::new();
+        let mut polls = Vec::new();
+        for add in &mut self.adds {
+            let cap = add.cap(&self.config);
+            match &mut add.phase {
+                AddPhase::Ringing { .. } | AddPhase::Answered { .. } if now >= cap => {
+                    expired.push(add.seq);
+                }
+                AddPhase::Ringing {
+                    call_sid,
+                    next_poll,
+                    polling,
+                    ..
+                } if !*polling && *next_poll <= now => {
+                    *polling = true;
+                    polls.push((add.seq, call_sid.clone()));
+                }
+                _ => {}
+            }
+        }
+        for seq in expired {
+            if let Some(add) = self.take_add(seq) {
+                if matches!(add.phase, AddPhase::Ringing { .. }) && !add.cancel {
+                    let mut ctx = add.context();
+                    ctx["status"] = json!("timeout");
+                    self.notify(note::NOT_ANSWERED, ctx);
+                }
+            }
+        }
+        for (seq, call_sid) in polls {
+            self.send(
+                Endpoint::GetCallProperties,
+                Params::new().with("callSid", call_sid),
+                Purpose::Poll { add: seq },
+            );
+        }
+    }
+
+    /// Ends tracking of legs the snapshot shows joined (or gone).
+    pub(super) fn observe_adds(&mut self) {
+        let Some(snap) = self.snap.as_ref() else {
+            return;
+        };
+        let done: Vec<u32> = self
+            .adds
+            .iter()
+            .filter(|a| {
+                a.call_sid()
+                    .and_then(|c| snap.find(c))
+                    .is_some_and(|p| !p.connecting)
+            })
+            .map(|a| a.seq)
+            .collect();
+        for seq in done {
+            self.take_add(seq);
+        }
+    }
+
+    pub(super) fn on_create_result(&mut self, seq: u32, outcome: Result<Value, ApiFailure>) {
+        let Some(conference) = self.conference_sid().map(str::to_owned) else {
+            return;
+        };
+        let Some(add) = self.adds.iter().find(|a| a.seq == seq) else {
+            return;
+        };
+        let (cancel, label) = (add.cancel, add.label.clone());
+        let failure = match outcome.and_then(|b| ParticipantInfo::from_body(&b)) {
+            Ok(p) => {
+                self.created(seq, &conference, p.call_sid, cancel, false);
+                return;
+            }
+            Err(f) => f,
+        };
+        if failure.is_ambiguous() && self.config.extensions {
+            self.set_phase(seq, AddPhase::LookingUp);
+            self.send(
+                Endpoint::GetParticipant,
+                Params::new()
+                    .with("conference", conference)
+                    .with("participant", label),
+                Purpose::Lookup { add: seq },
+            );
+            return;
+        }
+        let Some(add) = self.take_add(seq) else {
+            return;
+        };
+        let destination = add.destination.as_str();
+        if failure.is_ambiguous() {
+            self.notify_failure(note::ADD_OUTCOME_UNKNOWN, &failure, &[("destination", destination)]);
+        } else if failure.twilio_code() == Some(13223) {
+            self.notify_failure(note::INVALID_PHONE_NUMBER, &failure, &[("destination", destination)]);
+        } else {
+            self.notify_failure(note::ADD_FAILED, &failure, &[("destination", destination)]);
+        }
+    }
+
+    pub(super) fn on_lookup_result(&mut self, seq: u32, outcome: Result<Value, ApiFailure>) {
+        let Some(conference) = self.conference_sid().map(str::to_owned) else {
+            return;
+        };
+        let Some(add) = self.adds.iter().find(|a| a.seq == seq) else {
+            return;
+        };
+        let (cancel, creates) = (add.cancel, add.creates);
+        match outcome.and_then(|b| ParticipantInfo::from_body(&b)) {
+            Ok(p) => {
+                let answered = p.status.as_deref() == Some("connected");
+                self.created(seq, &conference, p.call_sid, cancel, answered);
+            }
+            Err(f) if f.is_not_found() && creates < MAX_CREATES && !cancel => {
+                self.create(seq, &conference);
+            }
+            Err(f) if f.is_not_found() => {
+                // Nothing was created: with a cancel pending, that is the wanted outcome.
+                if let Some(add) = self.take_add(seq) {
+                    if !cancel {
+                        let destination = add.destination.as_str().to_owned();
+                        self.notify_failure(note::ADD_FAILED, &f, &[("destination", &destination)]);
+                    }
+                }
+            }
+            Err(f) => {
+                if let Some(add) = self.take_add(seq) {
+                    let destination = add.destination.as_str().to_owned();
+                    self.notify_failure(note::ADD_OUTCOME_UNKNOWN, &f, &[("destination", &destination)]);
+                }
+            }
+        }
+    }
+
+    pub(super) fn on_poll_result(&mut self, seq: u32, outcome: Result<Value, ApiFailure>) {
+        let max = self.config.poll_max_ms;
+        let now = self.now;
+        let Some(add) = self.adds.iter_mut().find(|a| a.seq == seq) else {
+            return;
+        };
+        let AddPhase::Ringing {
+            call_sid,
+            next_poll,
+            interval,
+            polling,
+        } = &mut add.phase
+        else {
+            return;
+        };
+        *polling = false;
+        let backoff = |interval: &mut u64, next_poll: &mut u64| {
+            *interval = (*interval + *interval / 2).min(max);
+            *next_poll = now + *interval;
+        };
+        let status = match outcome.and_then(|b| CallProperties::from_body(&b)) {
+            Ok(c) => c.status,
+            Err(f) if f.is_not_found() => CallStatus::Other("not-found".into()),
+            Err(_) => {
+                backoff(interval, next_poll);
+                return;
+            }
+        };
+        match status {
+            s if s.is_pending() => backoff(interval, next_poll),
+            CallStatus::InProgress => {
+                add.phase = AddPhase::Answered {
+                    call_sid: call_sid.clone(),
+                };
+            }
+            CallStatus::Completed => {
+                self.take_add(seq);
+            }
+            other => {
+                if let Some(add) = self.take_add(seq) {
+                    if !add.cancel {
+                        let mut ctx = add.context();
+                        ctx["status"] = json!(other.as_str());
+                        self.notify(note::NOT_ANSWERED, ctx);
+                    }
+                }
+            }
+        }
+    }
+
+    pub(super) fn on_cancel_result(&mut self, seq: u32, outcome: Result<Value, ApiFailure>) {
+        match outcome {
+            Err(f) if !f.is_not_found() => {
+                let interval = self.config.poll_initial_ms;
+                let now = self.now;
+                let Some(add) = self.adds.iter_mut().find(|a| a.seq == seq) else {
+                    return;
+                };
+                let destination = add.destination.as_str().to_owned();
+                add.cancel = false;
+                if let AddPhase::Cancelling { call_sid } = &add.phase {
+                    add.phase = AddPhase::Ringing {
+                        call_sid: call_sid.clone(),
+                        next_poll: now,
+                        interval,
+                        polling: false,
+                    };
+                }
+                self.notify_failure(note::CANCEL_DIAL_FAILED, &f, &[("destination", &destination)]);
+            }
+            _ => {
+                self.take_add(seq);
+            }
+        }
+    }
+
+    /// The leg exists: track it, or remove it at once if the agent cancelled meanwhile.
+    fn created(&mut self, seq: u32, conference: &str, call_sid: String, cancel: bool, answered: bool) {
+        if cancel {
+            self.set_phase(seq, AddPhase::Cancelling { call_sid: call_sid.clone() });
+            self.send_remove(seq, conference, &call_sid);
+        } else if answered {
+            self.set_phase(seq, AddPhase::Answered { call_sid });
+        } else {
+            let interval = self.config.poll_initial_ms;
+            self.set_phase(
+                seq,
+                AddPhase::Ringing {
+                    call_sid,
+                    next_poll: self.now + interval,
+                    interval,
+                    polling: false,
+                },
+            );
+        }
+        self.observe_adds();
+    }
+
+    fn create(&mut self, seq: u32, conference: &str) {
+        let Some(add) = self.adds.iter_mut().find(|a| a.seq == seq) else {
+            return;
+        };
+        add.creates += 1;
+        add.phase = AddPhase::Creating;
+        let params = Params::new()
+            .with("taskSid", conference)
+            .with("to", add.destination.as_str())
+            .with("from", add.from.as_str())
+            .with("label", add.label.as_str());
+        self.send(Endpoint::AddParticipant, params, Purpose::Create { add: seq });
+    }
+
+    fn send_remove(&mut self, seq: u32, conference: &str, call_sid: &str) {
+        self.send(
+            Endpoint::RemoveParticipant,
+            Params::new()
+                .with("conference", conference)
+                .with("participant", call_sid),
+            Purpose::Cancel { add: seq },
+        );
+    }
+
+    fn set_phase(&mut self, seq: u32, phase: AddPhase) {
+        if let Some(add) = self.adds.iter_mut().find(|a| a.seq == seq) {
+            add.phase = phase;
+        }
+    }
+
+    fn take_add(&mut self, seq: u32) -> Option<Add> {
+        let i = self.adds.iter().position(|a| a.seq == seq)?;
+        Some(self.adds.remove(i))
+    }
+}

@@ -1,0 +1,310 @@
+//! The hang-up guard (C5): before the last agent leaves, take every remaining party off hold
+//! (awaited and confirmed), set the remaining legs' flags so the call goes on (or ends) as it
+//! should, and only then let the hang-up proceed. If that can't be done, the hang-up is aborted
+//! with `PS_FailedHangupOnConferenceWithExternalParties`.
+//!
+//! | others live | ringing | what must hold before the hang-up goes on |
+//! |---|---|---|
+//! | ≥ 2, or ≥ 1 with a leg ringing | – | nobody held; every other leg `true`; my leg `false` |
+//! | 1 | no | nobody held; my leg `true` if it is known to be `false` |
+//! | 0 | – | my leg `true` if it is known to be `false` |
+//!
+//! With a leg still ringing the agent must first confirm "leave and keep the others connected";
+//! that leg keeps its create value (`false`) until a reconciler can update it.
+
+use std::collections::BTreeSet;
+
+use serde_json::Value;
+
+use super::reconcile::HOLD_KNOWN_MS;
+use super::{Conference, Purpose};
+use crate::api::{ApiFailure, Endpoint, Params, ParticipantInfo};
+use crate::core::command::failure_context;
+use crate::core::config::Mode;
+use crate::core::intent::IntentOutcome;
+use crate::core::monitor::LegPolicy;
+use crate::core::notification as note;
+use crate::core::snapshot::ParticipantKind;
+
+/// The guard in progress.
+#[derive(Clone, Debug)]
+pub(super) struct Guard {
+    pub(super) deadline: u64,
+    /// Keep the others connected (flags true, mine false) rather than end with me.
+    keep: bool,
+    /// The other live non-worker legs.
+    targets: Vec<String>,
+    /// My leg, and the value it must have (`None`: leave it).
+    me: Option<(String, bool)>,
+    unholding: BTreeSet<String>,
+    unheld: BTreeSet<String>,
+    verifying: BTreeSet<String>,
+    verified: BTreeSet<String>,
+}
+
+impl Conference {
+    pub(super) fn hangup(&mut self, confirm_leave: bool) -> IntentOutcome {
+        if self.guard.is_some() {
+            self.answer_hangup(false, "in_progress");
+            return IntentOutcome::native();
+        }
+        let Some(snap) = self.snap.as_ref().filter(|_| self.conference_sid().is_some()) else {
+            self.answer_hangup(true, "not_guarded");
+            return IntentOutcome::native();
+        };
+        let Some(me) = snap.me().cloned() else {
+            self.answer_hangup(true, "not_guarded");
+            return IntentOutcome::native();
+        };
+        let live = snap.live();
+        let other_workers = live
+            .iter()
+            .filter(|p| p.kind == ParticipantKind::Worker && !p.is_current_worker)
+            .count();
+        if self.mode() != Mode::Full || other_workers > 0 {
+            self.answer_hangup(true, "not_guarded");
+            return IntentOutcome::native();
+        }
+        let targets: Vec<String> = live
+            .iter()
+            .filter(|p| {
+                matches!(
+                    p.kind,
+                    ParticipantKind::Customer | ParticipantKind::Unknown | ParticipantKind::External
+                )
+            })
+            .filter_map(|p| p.call_sid.clone())
+            .collect();
+        let ringing = self.pending_adds()
+            + snap
+                .participants
+                .iter()
+                .filter(|p| p.connecting && p.kind.is_added() && p.status_is_joinable())
+                .count();
+        let keep = targets.len() >= 2 || (ringing > 0 && !targets.is_empty());
+        if keep && ringing > 0 && !confirm_leave {
+            self.answer_hangup(false, "confirm_leave");
+            return IntentOutcome::native();
+        }
+        let my_known = me
+            .call_sid
+            .as_deref()
+            .and_then(|c| self.legs.get(c))
+            .and_then(|l| l.known());
+        let me_target = me.call_sid.clone().and_then(|c| {
+            if keep {
+                Some((c, false))
+            } else {
+                (my_known == Some(false)).then_some((c, true))
+            }
+        });
+        let any_held = targets
+            .iter()
+            .filter_map(|c| snap.find(c))
+            .any(|p| self.is_held_now(p));
+        if !keep && !any_held && me_target.is_none() {
+            self.answer_hangup(true, "not_guarded");
+            return IntentOutcome::native();
+        }
+        self.guard = Some(Guard {
+            deadline: self.now + self.config.guard_timeout_ms,
+            keep,
+            targets,
+            me: me_target,
+            unholding: BTreeSet::new(),
+            unheld: BTreeSet::new(),
+            verifying: BTreeSet::new(),
+            verified: BTreeSet::new(),
+        });
+        IntentOutcome::native()
+    }
+
+    /// Moves the guard on: unholds, then flags, then (with extensions) read-back, then release.
+    pub(super) fn drive_guard(&mut self) {
+        let Some(guard) = self.guard.clone() else {
+            return;
+        };
+        if self.now >= guard.deadline {
+            self.abort_guard("timeout", None);
+            return;
+        }
+        let Some(conference) = self.conference_sid().map(str::to_owned) else {
+            return;
+        };
+        let Some(snap) = self.snap.clone() else {
+            return;
+        };
+        let mut settled = true;
+        let mut wanted: Vec<(String, bool, ParticipantKind)> = Vec::new();
+        for call_sid in &guard.targets {
+            let Some(p) = snap.find(call_sid).filter(|p| p.is_live()) else {
+                continue;
+            };
+            if self.legs.get(call_sid).is_some_and(|l| l.gone) {
+                continue;
+            }
+            if self.is_held_now(p) && !guard.unheld.contains(call_sid) {
+                settled = false;
+                if !guard.unholding.contains(call_sid) {
+                    self.send(
+                        Endpoint::HoldParticipant,
+                        Params::new()
+                            .with("conference", conference.as_str())
+                            .with("participant", call_sid.as_str())
+                            .with("hold", "false"),
+                        Purpose::GuardUnhold {
+                            call_sid: call_sid.clone(),
+                        },
+                    );
+                    if let Some(g) = self.guard.as_mut() {
+                        g.unholding.insert(call_sid.clone());
+                    }
+                }
+                continue;
+            }
+            if guard.keep {
+                wanted.push((call_sid.clone(), true, p.kind.clone()));
+            }
+        }
+        if let Some((call_sid, value)) = &guard.me {
+            if !self.legs.get(call_sid).is_some_and(|l| l.gone) {
+                wanted.push((call_sid.clone(), *value, ParticipantKind::Worker));
+            }
+        }
+        for (call_sid, value, kind) in &wanted {
+            let leg = self.legs.entry(call_sid.clone()).or_default();
+            if leg.blocked.is_some_and(|b| b != *value) {
+                leg.blocked = None;
+            }
+            leg.retry_at = leg.retry_at.filter(|_| leg.attempt > 0);
+            if leg.confirmed != Some(*value) || leg.writing.is_some() {
+                settled = false;
+                self.write_flag(
+                    &LegPolicy {
+                        call_sid: call_sid.clone(),
+                        kind: kind.clone(),
+                        desired: *value,
+                        held: false,
+                    },
+                    false,
+                );
+            }
+        }
+        if !settled {
+            return;
+        }
+        if self.config.extensions {
+            let mut pending = false;
+            for (call_sid, _, _) in &wanted {
+                if guard.verified.contains(call_sid) {
+                    continue;
+                }
+                pending = true;
+                if !guard.verifying.contains(call_sid) {
+                    self.send(
+                        Endpoint::GetParticipant,
+                        Params::new()
+                            .with("conference", conference.as_str())
+                            .with("participant", call_sid.as_str()),
+                        Purpose::GuardVerify {
+                            call_sid: call_sid.clone(),
+                        },
+                    );
+                    if let Some(g) = self.guard.as_mut() {
+                        g.verifying.insert(call_sid.clone());
+                    }
+                }
+            }
+            if pending {
+                return;
+            }
+        }
+        self.guard = None;
+        self.answer_hangup(true, "guarded");
+    }
+
+    /// Whether the guard is writing this leg's flag.
+    pub(super) fn guard_owns(&self, call_sid: &str) -> bool {
+        self.guard.as_ref().is_some_and(|g| {
+            g.targets.iter().any(|t| t == call_sid) || g.me.as_ref().is_some_and(|(c, _)| c == call_sid)
+        })
+    }
+
+    /// Blocks the hang-up and tells the agent why.
+    pub(super) fn abort_guard(&mut self, reason: &'static str, failure: Option<&ApiFailure>) {
+        if self.guard.take().is_none() {
+            return;
+        }
+        self.answer_hangup(false, reason);
+        let failure = failure.cloned().unwrap_or(ApiFailure::Network {
+            message: "Timed out making it safe to leave the call".into(),
+        });
+        if matches!(failure, ApiFailure::Auth { .. }) {
+            self.notify_failure(note::AUTH_EXPIRED, &failure, &[]);
+        }
+        self.notify(note::FAILED_HANGUP, failure_context(&failure, &[("reason", reason)]));
+    }
+
+    pub(super) fn on_guard_unhold(&mut self, call_sid: &str, outcome: Result<Value, ApiFailure>) {
+        let until = self.now + HOLD_KNOWN_MS;
+        match outcome {
+            Ok(body) => {
+                let still_held = ParticipantInfo::from_body(&body)
+                    .ok()
+                    .and_then(|p| p.hold)
+                    == Some(true);
+                if let Some(g) = self.guard.as_mut() {
+                    g.unholding.remove(call_sid);
+                    if !still_held {
+                        g.unheld.insert(call_sid.to_owned());
+                    }
+                }
+                if !still_held {
+                    self.legs.entry(call_sid.to_owned()).or_default().hold_known = Some((false, until));
+                }
+            }
+            Err(f) if f.is_not_found() => {
+                self.legs.entry(call_sid.to_owned()).or_default().gone = true;
+            }
+            Err(f) => self.abort_guard("unhold_failed", Some(&f)),
+        }
+    }
+
+    pub(super) fn on_guard_verify(&mut self, call_sid: &str, outcome: Result<Value, ApiFailure>) {
+        let Some(g) = self.guard.as_mut() else {
+            return;
+        };
+        g.verifying.remove(call_sid);
+        match outcome.and_then(|b| ParticipantInfo::from_body(&b)) {
+            Ok(p) => {
+                let leg = self.legs.entry(call_sid.to_owned()).or_default();
+                if p.hold == Some(true) {
+                    g.unheld.remove(call_sid);
+                    leg.hold_known = Some((true, self.now + HOLD_KNOWN_MS));
+                } else if let Some(v) = p.end_conference_on_exit {
+                    if leg.writing.is_none() {
+                        leg.confirmed = Some(v);
+                    }
+                    let wanted = g
+                        .me
+                        .as_ref()
+                        .filter(|(c, _)| c == call_sid)
+                        .map_or(g.keep, |(_, v)| *v);
+                    if v == wanted {
+                        g.verified.insert(call_sid.to_owned());
+                    }
+                } else {
+                    g.verified.insert(call_sid.to_owned());
+                }
+            }
+            Err(f) if f.is_not_found() => {
+                g.verified.insert(call_sid.to_owned());
+                self.legs.entry(call_sid.to_owned()).or_default().gone = true;
+            }
+            // Read-back is a check on top of the confirmed write; without it, trust the write.
+            Err(_) => {
+                g.verified.insert(call_sid.to_owned());
+            }
+        }
+    }
+}

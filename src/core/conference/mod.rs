@@ -1,0 +1,509 @@
+//! The engine: one [`Conference`] per Flex voice task.
+
+mod adds;
+mod guard;
+mod ops;
+mod reconcile;
+mod view;
+
+use std::collections::{BTreeMap, VecDeque};
+
+use serde_json::Value;
+
+use crate::api::{classify, ApiFailure, Endpoint, Params, RetryDecision, RetryPolicy};
+use crate::core::command::{failure_context, Command, CommandId};
+use crate::core::config::{Config, Mode};
+use crate::core::error::{CoreError, ErrorCode};
+use crate::core::intent::{Intent, IntentOutcome};
+use crate::core::json::Obj;
+use crate::core::notification as note;
+use crate::core::rng::Rng;
+use crate::core::snapshot::{Participant, TaskSnapshot};
+
+pub use view::{ConferenceView, ConnectingView, LegView};
+
+use adds::Add;
+use guard::Guard;
+use ops::Op;
+use reconcile::Leg;
+
+/// How long the engine stays quiet after it let this agent's hang-up go: the agent's leg is on
+/// its way out and another browser (or nobody) owns the policy.
+const LEAVING_MS: u64 = 20_000;
+
+/// The sans-IO conference engine.
+///
+/// # Driving it
+///
+/// 1. Create it with [`Conference::new`] from the parsed configuration.
+/// 2. Feed it inputs, each with the current time in milliseconds:
+///    [`handle_snapshot`](Self::handle_snapshot) on every Flex task/conference update,
+///    [`handle_intent`](Self::handle_intent) for what the agent asks (its answer is synchronous),
+///    [`handle_api_result`](Self::handle_api_result) when a request it asked for settles, and
+///    [`handle_timeout`](Self::handle_timeout) when the time from [`poll_timeout`](Self::poll_timeout)
+///    has come.
+/// 3. After every input, drain [`poll_command`](Self::poll_command) until it returns `None`, carry
+///    the commands out, then arm one timer for [`poll_timeout`](Self::poll_timeout).
+///
+/// The engine never performs IO and never reads a clock; the same inputs give the same commands.
+/// Bad input is an error ([`CoreError`]), never a panic.
+#[derive(Debug)]
+pub struct Conference {
+    config: Config,
+    rng: Rng,
+    retry: RetryPolicy,
+    now: u64,
+    next_id: CommandId,
+    seq: u32,
+    task_sid: Option<String>,
+    snap: Option<TaskSnapshot>,
+    legs: BTreeMap<String, Leg>,
+    adds: Vec<Add>,
+    ops: Vec<Op>,
+    in_flight: BTreeMap<CommandId, Request>,
+    delayed: Vec<(u64, Request)>,
+    guard: Option<Guard>,
+    leaving_until: Option<u64>,
+    auth_notified: bool,
+    out: VecDeque<Command>,
+}
+
+/// A request the engine sent and awaits, or will send again.
+#[derive(Clone, Debug)]
+struct Request {
+    endpoint: Endpoint,
+    params: Params,
+    purpose: Purpose,
+    attempt: u32,
+}
+
+/// Why a request was sent: where its result goes.
+#[derive(Clone, Debug, Eq, PartialEq)]
+enum Purpose {
+    Cancel { add: u32 },
+    Create { add: u32 },
+    Flag { call_sid: String, value: bool },
+    GuardUnhold { call_sid: String },
+    GuardVerify { call_sid: String },
+    Lookup { add: u32 },
+    Op { op: u32 },
+    Poll { add: u32 },
+    Workaround { call_sid: String, step: WorkaroundStep },
+}
+
+/// The steps of the hold workaround (R5): unhold, write, re-hold (always, once unheld).
+#[derive(Clone, Copy, Debug, Eq, PartialEq)]
+enum WorkaroundStep {
+    Unhold,
+    Write(bool),
+    Rehold,
+}
+
+impl Conference {
+    /// A new engine. `now` is the current time in milliseconds.
+    pub fn new(config: Config, now: u64) -> Self {
+        Self {
+            rng: Rng::new(config.random_seed),
+            config,
+            retry: RetryPolicy::default(),
+            now,
+            next_id: 1,
+            seq: 0,
+            task_sid: None,
+            snap: None,
+            legs: BTreeMap::new(),
+            adds: Vec::new(),
+            ops: Vec::new(),
+            in_flight: BTreeMap::new(),
+            delayed: Vec::new(),
+            guard: None,
+            leaving_until: None,
+            auth_notified: false,
+            out: VecDeque::new(),
+        }
+    }
+
+    /// A Flex task update. The first snapshot binds the engine to its task; a snapshot of another
+    /// task is refused (`task_mismatch`).
+    pub fn handle_snapshot(&mut self, snap: TaskSnapshot, now: u64) -> Result<(), CoreError> {
+        if let Some(bound) = &self.task_sid {
+            if *bound != snap.task_sid {
+                return Err(CoreError::new(
+                    ErrorCode::TaskMismatch,
+                    format!(
+                        "this engine serves task {bound}; create one engine per task (got {})",
+                        snap.task_sid
+                    ),
+                ));
+            }
+        }
+        self.advance(now);
+        let conference_changed = self
+            .snap
+            .as_ref()
+            .is_some_and(|old| old.conference_sid.is_some() && old.conference_sid != snap.conference_sid);
+        self.task_sid = Some(snap.task_sid.clone());
+        if conference_changed || snap.is_over() {
+            self.end_conference();
+        }
+        self.snap = Some(snap);
+        self.observe_snapshot();
+        self.drive();
+        Ok(())
+    }
+
+    /// A user intent; the answer is immediate, the work shows up as commands.
+    pub fn handle_intent(&mut self, intent: Intent, now: u64) -> IntentOutcome {
+        self.advance(now);
+        let outcome = match intent {
+            Intent::AddParticipant {
+                destination,
+                caller_id,
+            } => self.add_participant(&destination, caller_id),
+            Intent::CancelDial { call_sid } => self.cancel_dial(&call_sid),
+            Intent::Hangup { confirm_leave } => self.hangup(confirm_leave),
+            Intent::Hold {
+                call_sid,
+                native_action,
+            } => self.hold(&call_sid, native_action),
+            Intent::Kick { call_sid } => self.kick(&call_sid),
+            Intent::Mute { call_sid } => self.mute(&call_sid, true),
+            Intent::Unhold { call_sid } => self.unhold(&call_sid),
+            Intent::Unmute { call_sid } => self.mute(&call_sid, false),
+        };
+        self.drive();
+        outcome
+    }
+
+    /// The result of an `api` command: the HTTP status and body, or a network error.
+    pub fn handle_api_result(
+        &mut self,
+        id: CommandId,
+        result: ApiResult,
+        now: u64,
+    ) -> Result<(), CoreError> {
+        let Some(request) = self.in_flight.remove(&id) else {
+            return Err(CoreError::new(
+                ErrorCode::InvalidResult,
+                format!("no api command with id {id} is awaiting a result"),
+            ));
+        };
+        self.advance(now);
+        let outcome = classify(result.status, &result.body, result.network_error.as_deref());
+        self.on_result(request, outcome);
+        self.drive();
+        Ok(())
+    }
+
+    /// The time from [`poll_timeout`](Self::poll_timeout) has come (early or late calls are fine).
+    pub fn handle_timeout(&mut self, now: u64) {
+        self.advance(now);
+        self.drive();
+    }
+
+    /// The next command to carry out.
+    #[must_use]
+    pub fn poll_command(&mut self) -> Option<Command> {
+        self.out.pop_front()
+    }
+
+    /// When [`handle_timeout`](Self::handle_timeout) should next be called, if ever.
+    #[must_use]
+    pub fn poll_timeout(&self) -> Option<u64> {
+        let mut next: Option<u64> = None;
+        let mut consider = |t: Option<u64>| {
+            if let Some(t) = t {
+                next = Some(next.map_or(t, |n| n.min(t)));
+            }
+        };
+        for (at, _) in &self.delayed {
+            consider(Some(*at));
+        }
+        for leg in self.legs.values() {
+            consider(leg.deadline());
+        }
+        for add in &self.adds {
+            consider(add.deadline(&self.config));
+        }
+        for op in &self.ops {
+            consider(Some(op.deadline()));
+        }
+        consider(self.guard.as_ref().map(|g| g.deadline));
+        consider(self.leaving_until);
+        next
+    }
+
+    /// The engine's configuration.
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// Moves the clock forward (never back).
+    fn advance(&mut self, now: u64) {
+        self.now = self.now.max(now);
+    }
+
+    /// Runs everything that is due, then reconciles. Idempotent.
+    fn drive(&mut self) {
+        let now = self.now;
+        let (due, later): (Vec<_>, Vec<_>) = std::mem::take(&mut self.delayed)
+            .into_iter()
+            .partition(|(at, _)| *at <= now);
+        self.delayed = later;
+        for (_, request) in due {
+            if self.still_wanted(&request.purpose) {
+                self.resend(request);
+            } else if let Purpose::Workaround { call_sid, .. } = &request.purpose {
+                if let Some(leg) = self.legs.get_mut(call_sid) {
+                    leg.workaround = false;
+                    leg.writing = None;
+                }
+            }
+        }
+        if self.leaving_until.is_some_and(|t| t <= now) {
+            self.leaving_until = None;
+        }
+        for leg in self.legs.values_mut() {
+            leg.expire(now);
+        }
+        self.drive_adds();
+        self.drive_ops();
+        self.drive_guard();
+        self.reconcile();
+    }
+
+    /// Sends a new request.
+    fn send(&mut self, endpoint: Endpoint, params: Params, purpose: Purpose) -> CommandId {
+        self.resend(Request {
+            endpoint,
+            params,
+            purpose,
+            attempt: 0,
+        })
+    }
+
+    /// Sends a request (again) under a fresh id.
+    fn resend(&mut self, request: Request) -> CommandId {
+        let id = self.take_id();
+        self.out.push_back(Command::Api {
+            id,
+            endpoint: request.endpoint,
+            params: request.params.clone(),
+        });
+        self.in_flight.insert(id, request);
+        id
+    }
+
+    fn take_id(&mut self) -> CommandId {
+        let id = self.next_id;
+        self.next_id = self.next_id.wrapping_add(1).max(1);
+        id
+    }
+
+    /// Emits a notification.
+    fn notify(&mut self, notification: &'static str, context: Value) {
+        let id = self.take_id();
+        self.out.push_back(Command::Notify {
+            id,
+            notification,
+            context,
+        });
+    }
+
+    /// Emits a failure notification; a 403 becomes the (deduplicated) auth notification instead.
+    fn notify_failure(&mut self, notification: &'static str, failure: &ApiFailure, extra: &[(&str, &str)]) {
+        if matches!(failure, ApiFailure::Auth { .. }) {
+            if !self.auth_notified {
+                self.auth_notified = true;
+                self.notify(note::AUTH_EXPIRED, failure_context(failure, &[]));
+            }
+            return;
+        }
+        self.notify(notification, failure_context(failure, extra));
+    }
+
+    /// Routes a settled request: request-level retries first, then the purpose's handler.
+    fn on_result(&mut self, request: Request, outcome: Result<Value, ApiFailure>) {
+        if outcome.is_ok() {
+            self.auth_notified = false;
+        }
+        if let (Err(failure), false) = (&outcome, matches!(request.purpose, Purpose::Flag { .. })) {
+            if !failure.is_not_found() {
+                let unit = self.rng.unit();
+                let decision = self.retry.decide(
+                    request.endpoint,
+                    failure,
+                    request.attempt,
+                    unit,
+                    self.config.extensions,
+                );
+                // A retry nobody needs any more falls through: the handler sees the failure.
+                if let (RetryDecision::RetryAfter(ms), true) =
+                    (decision, self.still_wanted(&request.purpose))
+                {
+                    let at = self.now + ms;
+                    self.delayed.push((
+                        at,
+                        Request {
+                            attempt: request.attempt + 1,
+                            ..request
+                        },
+                    ));
+                    return;
+                }
+            }
+        }
+        match request.purpose {
+            Purpose::Flag { call_sid, value } => {
+                self.on_flag_result(&call_sid, value, request.endpoint, request.attempt, outcome);
+            }
+            Purpose::Create { add } => self.on_create_result(add, outcome),
+            Purpose::Lookup { add } => self.on_lookup_result(add, outcome),
+            Purpose::Poll { add } => self.on_poll_result(add, outcome),
+            Purpose::Cancel { add } => self.on_cancel_result(add, outcome),
+            Purpose::Op { op } => self.on_op_result(op, outcome),
+            Purpose::GuardUnhold { call_sid } => self.on_guard_unhold(&call_sid, outcome),
+            Purpose::GuardVerify { call_sid } => self.on_guard_verify(&call_sid, outcome),
+            Purpose::Workaround { call_sid, step } => self.on_workaround(&call_sid, step, outcome),
+        }
+    }
+
+    /// Whether a delayed request still serves something.
+    fn still_wanted(&self, purpose: &Purpose) -> bool {
+        match purpose {
+            Purpose::Cancel { add }
+            | Purpose::Create { add }
+            | Purpose::Lookup { add }
+            | Purpose::Poll { add } => self.adds.iter().any(|a| a.seq == *add),
+            Purpose::Op { op } => self.ops.iter().any(|o| o.seq == *op),
+            Purpose::GuardUnhold { call_sid } | Purpose::GuardVerify { call_sid } => {
+                self.guard.is_some() && self.is_live(call_sid)
+            }
+            Purpose::Flag { call_sid, .. } | Purpose::Workaround { call_sid, .. } => {
+                self.conference_sid().is_some() && self.is_live(call_sid)
+            }
+        }
+    }
+
+    /// The conference SID of a live call, if any.
+    fn conference_sid(&self) -> Option<&str> {
+        self.snap
+            .as_ref()
+            .filter(|s| !s.is_over())
+            .and_then(|s| s.conference_sid.as_deref())
+    }
+
+    /// The conference is over (or another one began): forget everything about it.
+    fn end_conference(&mut self) {
+        self.adds.clear();
+        self.ops.clear();
+        self.legs.clear();
+        self.delayed.clear();
+        self.in_flight.clear();
+        self.leaving_until = None;
+        if self.guard.take().is_some() {
+            self.answer_hangup(true, "not_guarded");
+        }
+    }
+
+    /// Emits the answer to a hang-up intent.
+    fn answer_hangup(&mut self, allow: bool, reason: &'static str) {
+        let id = self.take_id();
+        self.out.push_back(Command::Hangup { id, allow, reason });
+        if allow && self.conference_sid().is_some() {
+            self.leaving_until = Some(self.now + LEAVING_MS);
+        }
+    }
+
+    /// Whether the engine knows `p` to be held right now (its own hold results win over a
+    /// snapshot that hasn't caught up).
+    fn is_held_now(&self, p: &Participant) -> bool {
+        let known = p
+            .call_sid
+            .as_deref()
+            .and_then(|c| self.legs.get(c))
+            .and_then(|l| l.hold_known.map(|(h, _)| h));
+        known.unwrap_or(p.on_hold)
+    }
+
+    /// Held, or about to be held by an operation of this engine.
+    fn is_holding(&self, p: &Participant) -> bool {
+        self.is_held_now(p)
+            || p
+                .call_sid
+                .as_deref()
+                .and_then(|c| self.legs.get(c))
+                .is_some_and(|l| l.hold_intent_until.is_some())
+    }
+
+    fn mode(&self) -> Mode {
+        self.config.mode()
+    }
+}
+
+/// The outcome of an `api` command as the driver saw it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ApiResult {
+    /// HTTP status; 0 when no response arrived.
+    pub status: u16,
+    /// The body: parsed JSON, or the raw text as a string.
+    pub body: Value,
+    /// Set when no response arrived.
+    pub network_error: Option<String>,
+}
+
+impl ApiResult {
+    /// Parses `{ ok, status, body, networkError }`.
+    pub fn from_json(value: &Value) -> Result<Self, CoreError> {
+        let o = Obj::new(value, ErrorCode::InvalidResult, "result")?;
+        let ok = o.bool("ok")?;
+        let status = o.uint("status", 999)?.unwrap_or(0);
+        let status = u16::try_from(status).unwrap_or(0);
+        let network_error = match o.field("networkError") {
+            None | Some(Value::Bool(false)) => None,
+            Some(Value::String(s)) => Some(s.clone()),
+            Some(other) => Some(other.to_string()),
+        };
+        let ok = ok.ok_or_else(|| {
+            CoreError::new(ErrorCode::InvalidResult, "result.ok is required (true or false)")
+        })?;
+        if ok && !(200..300).contains(&status) {
+            return Err(CoreError::new(
+                ErrorCode::InvalidResult,
+                format!("result.ok is true but result.status is {status}"),
+            ));
+        }
+        Ok(Self {
+            status,
+            body: o.field("body").cloned().unwrap_or(Value::Null),
+            network_error: if ok { None } else { network_error },
+        })
+    }
+
+    /// A successful JSON response (for tests and harnesses).
+    pub fn ok(body: Value) -> Self {
+        Self {
+            status: 200,
+            body,
+            network_error: None,
+        }
+    }
+
+    /// An HTTP error response.
+    pub fn http(status: u16, body: Value) -> Self {
+        Self {
+            status,
+            body,
+            network_error: None,
+        }
+    }
+
+    /// No response arrived.
+    pub fn network(message: &str) -> Self {
+        Self {
+            status: 0,
+            body: Value::Null,
+            network_error: Some(message.to_owned()),
+        }
+    }
+}

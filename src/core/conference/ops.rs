@@ -1,0 +1,421 @@
+//! Per-participant operations: hold, unhold, mute, unmute, kick, routed per participant type
+//! (SPEC §3.8): REST for `unknown` legs and for removing the customer, native Flex for workers,
+//! never a native hold on an `unknown` target. Holds set the flag first (C2).
+
+use serde_json::{json, Value};
+
+use super::reconcile::{bool_str, HOLD_KNOWN_MS};
+use super::{Conference, Purpose};
+use crate::api::{ApiFailure, Endpoint, Params};
+use crate::core::config::Mode;
+use crate::core::error::{CoreError, ErrorCode};
+use crate::core::intent::{IntentOutcome, NativeHold};
+use crate::core::monitor::LegPolicy;
+use crate::core::notification as note;
+use crate::core::snapshot::{Participant, ParticipantKind};
+
+/// How long a hold may wait for its flag write before it is given up.
+const OP_TIMEOUT_MS: u64 = 10_000;
+
+/// One operation in progress.
+#[derive(Clone, Debug)]
+pub(super) struct Op {
+    pub(super) seq: u32,
+    pub(super) call_sid: String,
+    pub(super) kind: OpKind,
+    pub(super) step: OpStep,
+    pub(super) since: u64,
+}
+
+/// What the operation does.
+#[derive(Clone, Copy, Debug, Eq, PartialEq)]
+pub(super) enum OpKind {
+    Hold,
+    Kick,
+    Mute,
+    Unhold,
+    Unmute,
+}
+
+impl OpKind {
+    /// The name the view shows in a leg's `pending` list.
+    pub(super) fn as_str(self) -> &'static str {
+        match self {
+            Self::Hold => "hold",
+            Self::Kick => "kick",
+            Self::Mute => "mute",
+            Self::Unhold => "unhold",
+            Self::Unmute => "unmute",
+        }
+    }
+
+    fn failure_notification(self) -> &'static str {
+        match self {
+            Self::Hold => note::HOLD_FAILED,
+            Self::Kick => note::REMOVE_FAILED,
+            Self::Mute => note::MUTE_FAILED,
+            Self::Unhold => note::UNHOLD_FAILED,
+            Self::Unmute => note::UNMUTE_FAILED,
+        }
+    }
+}
+
+/// Where the operation stands.
+#[derive(Clone, Copy, Debug, Eq, PartialEq)]
+pub(super) enum OpStep {
+    /// Waiting for the leg's flag to be confirmed false; then re-invoke the native hold
+    /// (`Some`) or hold through REST (`None`).
+    AwaitFlag(Option<NativeHold>),
+    /// The request is in flight.
+    Sending,
+}
+
+impl Op {
+    /// A hold waiting for its flag gives up after [`OP_TIMEOUT_MS`]; a request whose result
+    /// never came is forgotten after four times that.
+    pub(super) fn deadline(&self) -> u64 {
+        match self.step {
+            OpStep::AwaitFlag(_) => self.since + OP_TIMEOUT_MS,
+            OpStep::Sending => self.since + 4 * OP_TIMEOUT_MS,
+        }
+    }
+}
+
+impl Conference {
+    pub(super) fn hold(&mut self, call_sid: &str, native: NativeHold) -> IntentOutcome {
+        let p = match self.target(call_sid) {
+            Ok(p) => p,
+            Err(refusal) => return refusal,
+        };
+        if let Some(busy) = self.busy(call_sid) {
+            return busy;
+        }
+        let full = self.mode() == Mode::Full;
+        match p.kind {
+            ParticipantKind::Customer if full && self.config.pre_hold_flag && !self.is_held_now(&p) => {
+                let until = self.now + OP_TIMEOUT_MS;
+                let leg = self.legs.entry(call_sid.to_owned()).or_default();
+                leg.hold_intent_until = Some(until);
+                if leg.confirmed == Some(false) && leg.writing.is_none() {
+                    return IntentOutcome::native();
+                }
+                self.start_op(call_sid, OpKind::Hold, OpStep::AwaitFlag(Some(native)));
+                IntentOutcome::taken_over()
+            }
+            ParticipantKind::Unknown if full => {
+                if self.config.pre_hold_flag {
+                    let until = self.now + OP_TIMEOUT_MS;
+                    self.legs.entry(call_sid.to_owned()).or_default().hold_intent_until = Some(until);
+                    self.start_op(call_sid, OpKind::Hold, OpStep::AwaitFlag(None));
+                } else {
+                    self.send_hold(call_sid, true);
+                }
+                IntentOutcome::taken_over()
+            }
+            ParticipantKind::Unknown => IntentOutcome::refused(
+                CoreError::new(ErrorCode::NotAvailable, "Holding added legs is off in this mode."),
+                true,
+            ),
+            _ => IntentOutcome::native(),
+        }
+    }
+
+    pub(super) fn unhold(&mut self, call_sid: &str) -> IntentOutcome {
+        let p = match self.target(call_sid) {
+            Ok(p) => p,
+            Err(refusal) => return refusal,
+        };
+        if let Some(busy) = self.busy(call_sid) {
+            return busy;
+        }
+        if let Some(leg) = self.legs.get_mut(call_sid) {
+            leg.hold_intent_until = None;
+        }
+        match p.kind {
+            ParticipantKind::Unknown if self.mode() == Mode::Full => {
+                self.send_hold(call_sid, false);
+                IntentOutcome::taken_over()
+            }
+            ParticipantKind::Unknown => IntentOutcome::refused(
+                CoreError::new(ErrorCode::NotAvailable, "Unholding added legs is off in this mode."),
+                true,
+            ),
+            _ => IntentOutcome::native(),
+        }
+    }
+
+    pub(super) fn mute(&mut self, call_sid: &str, muted: bool) -> IntentOutcome {
+        let p = match self.target(call_sid) {
+            Ok(p) => p,
+            Err(refusal) => return refusal,
+        };
+        if !matches!(
+            p.kind,
+            ParticipantKind::Customer | ParticipantKind::Unknown | ParticipantKind::External
+        ) {
+            return IntentOutcome::refused(
+                CoreError::new(
+                    ErrorCode::UnsupportedTarget,
+                    format!("A {} leg can't be muted from here.", p.kind.as_str()),
+                ),
+                false,
+            );
+        }
+        if let Some(busy) = self.busy(call_sid) {
+            return busy;
+        }
+        let Some(conference) = self.conference_sid().map(str::to_owned) else {
+            return no_conference();
+        };
+        let seq = self.start_op(call_sid, if muted { OpKind::Mute } else { OpKind::Unmute }, OpStep::Sending);
+        self.send(
+            Endpoint::MuteParticipant,
+            Params::new()
+                .with("conference", conference)
+                .with("participant", call_sid)
+                .with("muted", bool_str(muted)),
+            Purpose::Op { op: seq },
+        );
+        IntentOutcome::taken_over()
+    }
+
+    pub(super) fn kick(&mut self, call_sid: &str) -> IntentOutcome {
+        if self
+            .adds
+            .iter()
+            .any(|a| a.call_sid() == Some(call_sid) || a.label == call_sid)
+        {
+            return self.cancel_dial(call_sid);
+        }
+        let p = match self.target(call_sid) {
+            Ok(p) => p,
+            Err(refusal) => return refusal,
+        };
+        match p.kind {
+            ParticipantKind::Customer | ParticipantKind::Unknown => {}
+            ParticipantKind::Worker | ParticipantKind::Transfer | ParticipantKind::External => {
+                return IntentOutcome::native()
+            }
+            ParticipantKind::Supervisor | ParticipantKind::Other(_) => {
+                return IntentOutcome::refused(
+                    CoreError::new(
+                        ErrorCode::UnsupportedTarget,
+                        format!("A {} leg can't be removed from here.", p.kind.as_str()),
+                    ),
+                    true,
+                )
+            }
+        }
+        if let Some(busy) = self.busy(call_sid) {
+            return busy;
+        }
+        let Some(conference) = self.conference_sid().map(str::to_owned) else {
+            return no_conference();
+        };
+        let seq = self.start_op(call_sid, OpKind::Kick, OpStep::Sending);
+        self.send(
+            Endpoint::RemoveParticipant,
+            Params::new()
+                .with("conference", conference)
+                .with("participant", call_sid),
+            Purpose::Op { op: seq },
+        );
+        IntentOutcome::taken_over()
+    }
+
+    /// Moves holds on once their flag is confirmed; gives up on those that waited too long.
+    pub(super) fn drive_ops(&mut self) {
+        let now = self.now;
+        let waiting: Vec<Op> = self
+            .ops
+            .iter()
+            .filter(|o| matches!(o.step, OpStep::AwaitFlag(_)))
+            .cloned()
+            .collect();
+        for op in waiting {
+            let leg = self.legs.get(&op.call_sid).cloned().unwrap_or_default();
+            let OpStep::AwaitFlag(native) = op.step else {
+                continue;
+            };
+            if leg.gone {
+                self.finish_op(op.seq);
+                continue;
+            }
+            if leg.confirmed == Some(false) && leg.writing.is_none() {
+                match native {
+                    Some(action) => {
+                        self.finish_op(op.seq);
+                        let payload = match action {
+                            NativeHold::HoldCall => json!({ "participantCallSid": op.call_sid }),
+                            NativeHold::HoldParticipant => json!({
+                                "participantType": "customer",
+                                "targetSid": op.call_sid,
+                            }),
+                        };
+                        let id = self.take_id();
+                        self.out.push_back(crate::core::command::Command::Flex {
+                            id,
+                            action: action.action(),
+                            payload,
+                        });
+                    }
+                    None => {
+                        self.finish_op(op.seq);
+                        self.send_hold(&op.call_sid, true);
+                    }
+                }
+                continue;
+            }
+            if now >= op.since + OP_TIMEOUT_MS {
+                self.finish_op(op.seq);
+                self.clear_hold_intent(&op.call_sid);
+                let failure = ApiFailure::Network {
+                    message: "Timed out waiting to prepare the hold".into(),
+                };
+                self.notify_failure(note::HOLD_FAILED, &failure, &[]);
+                continue;
+            }
+            let policy = LegPolicy {
+                call_sid: op.call_sid.clone(),
+                kind: self
+                    .snap
+                    .as_ref()
+                    .and_then(|s| s.find(&op.call_sid))
+                    .map_or(ParticipantKind::Customer, |p| p.kind.clone()),
+                desired: false,
+                held: false,
+            };
+            self.write_flag(&policy, false);
+        }
+        self.ops
+            .retain(|o| !(o.step == OpStep::Sending && now >= o.since + 4 * OP_TIMEOUT_MS));
+    }
+
+    /// A hold whose flag write failed for good fails too (one notification, the hold's).
+    pub(super) fn fail_ops_waiting_on(&mut self, call_sid: &str, failure: &ApiFailure) -> bool {
+        let seqs: Vec<u32> = self
+            .ops
+            .iter()
+            .filter(|o| o.call_sid == call_sid && matches!(o.step, OpStep::AwaitFlag(_)))
+            .map(|o| o.seq)
+            .collect();
+        for seq in &seqs {
+            self.finish_op(*seq);
+        }
+        if seqs.is_empty() {
+            return false;
+        }
+        self.clear_hold_intent(call_sid);
+        self.notify_failure(note::HOLD_FAILED, failure, &[]);
+        true
+    }
+
+    pub(super) fn on_op_result(&mut self, seq: u32, outcome: Result<Value, ApiFailure>) {
+        let Some(op) = self.finish_op(seq) else {
+            return;
+        };
+        let until = self.now + HOLD_KNOWN_MS;
+        let leg = self.legs.entry(op.call_sid.clone()).or_default();
+        match (op.kind, outcome) {
+            (OpKind::Hold, Ok(_)) => leg.hold_known = Some((true, until)),
+            (OpKind::Unhold, Ok(_)) => leg.hold_known = Some((false, until)),
+            (OpKind::Kick, Ok(_)) => leg.gone = true,
+            (OpKind::Mute | OpKind::Unmute, Ok(_)) => {}
+            (OpKind::Kick, Err(f)) if f.is_not_found() => leg.gone = true,
+            (kind, Err(f)) => {
+                if kind == OpKind::Hold {
+                    leg.hold_intent_until = None;
+                }
+                if f.is_not_found() {
+                    leg.gone = true;
+                }
+                self.notify_failure(kind.failure_notification(), &f, &[]);
+            }
+        }
+    }
+
+    fn send_hold(&mut self, call_sid: &str, hold: bool) {
+        let Some(conference) = self.conference_sid().map(str::to_owned) else {
+            return;
+        };
+        let kind = if hold { OpKind::Hold } else { OpKind::Unhold };
+        let seq = self.start_op(call_sid, kind, OpStep::Sending);
+        let mut params = Params::new()
+            .with("conference", conference)
+            .with("participant", call_sid)
+            .with("hold", bool_str(hold));
+        if hold {
+            params = params.with_opt("holdUrl", self.config.hold_url.as_deref());
+        }
+        self.send(Endpoint::HoldParticipant, params, Purpose::Op { op: seq });
+    }
+
+    /// The participant an intent names, or the refusal to answer with. An unknown target always
+    /// aborts the native action: Flex would hold the customer instead.
+    fn target(&self, call_sid: &str) -> Result<Participant, IntentOutcome> {
+        if self.mode() == Mode::Disabled {
+            return Err(IntentOutcome::refused(
+                CoreError::new(ErrorCode::NotAvailable, "The conference feature is disabled."),
+                false,
+            ));
+        }
+        if self.conference_sid().is_none() {
+            return Err(no_conference());
+        }
+        let snap = self.snap.as_ref().ok_or_else(no_conference)?;
+        match snap.find(call_sid) {
+            Some(p) if p.is_live() => Ok(p.clone()),
+            Some(_) => Err(IntentOutcome::refused(
+                CoreError::new(ErrorCode::UnknownParticipant, "That participant has left the call."),
+                true,
+            )),
+            None => Err(IntentOutcome::refused(
+                CoreError::new(
+                    ErrorCode::UnknownParticipant,
+                    format!("No participant {call_sid} is on this call."),
+                ),
+                true,
+            )),
+        }
+    }
+
+    /// Refuses a second operation on a leg that has one in flight (double clicks).
+    fn busy(&self, call_sid: &str) -> Option<IntentOutcome> {
+        self.ops.iter().any(|o| o.call_sid == call_sid).then(|| {
+            IntentOutcome::refused(
+                CoreError::new(ErrorCode::InProgress, "An operation on this participant is already in progress."),
+                true,
+            )
+        })
+    }
+
+    fn start_op(&mut self, call_sid: &str, kind: OpKind, step: OpStep) -> u32 {
+        self.seq += 1;
+        self.ops.push(Op {
+            seq: self.seq,
+            call_sid: call_sid.to_owned(),
+            kind,
+            step,
+            since: self.now,
+        });
+        self.seq
+    }
+
+    fn finish_op(&mut self, seq: u32) -> Option<Op> {
+        let i = self.ops.iter().position(|o| o.seq == seq)?;
+        Some(self.ops.remove(i))
+    }
+
+    fn clear_hold_intent(&mut self, call_sid: &str) {
+        if let Some(leg) = self.legs.get_mut(call_sid) {
+            leg.hold_intent_until = None;
+        }
+    }
+}
+
+fn no_conference() -> IntentOutcome {
+    IntentOutcome::refused(
+        CoreError::new(ErrorCode::NoConference, "The call has no conference (yet, or any more)."),
+        true,
+    )
+}

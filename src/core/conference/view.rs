@@ -1,0 +1,131 @@
+//! What the UI renders: connecting legs, per-leg pending operations and confirmed flags, and
+//! whether the agent can leave without ending the call.
+
+use serde::Serialize;
+
+use super::adds::AddPhase;
+use super::Conference;
+use crate::core::config::Mode;
+use crate::core::monitor;
+
+/// The engine's state as the UI needs it (`ConferenceEngine.view()`).
+#[derive(Clone, Debug, Eq, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ConferenceView {
+    /// The task this engine serves, once known.
+    pub task_sid: Option<String>,
+    /// The conference SID, once known.
+    pub conference_sid: Option<String>,
+    /// `disabled`, `full` or `xwt`.
+    pub mode: &'static str,
+    /// This browser is the designated reconciler of the exit policy.
+    pub reconciler: bool,
+    /// Added legs not yet joined, oldest first.
+    pub connecting: Vec<ConnectingView>,
+    /// Legs with something to show: pending operations or a confirmed flag.
+    pub participants: Vec<LegView>,
+    /// The agent can hang up and the others stay connected: the agent's flag is confirmed
+    /// `false` and at least two other parties are live (or one is live and one is ringing).
+    pub safe_to_leave: bool,
+    /// The hang-up guard is running.
+    pub guarding: bool,
+}
+
+/// A leg being dialed.
+#[derive(Clone, Debug, Eq, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ConnectingView {
+    /// The idempotency label; stable key for React.
+    pub label: String,
+    /// Known once created.
+    pub call_sid: Option<String>,
+    /// What is being dialed, as normalized.
+    pub destination: String,
+    /// `dialing`, `checking`, `ringing`, `answered` or `cancelling`.
+    pub status: &'static str,
+    /// When the add started.
+    pub since_ms: u64,
+    /// When tracking gives up.
+    pub ring_timeout_ms: u64,
+}
+
+/// One leg's engine-side state.
+#[derive(Clone, Debug, Eq, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LegView {
+    /// The leg.
+    pub call_sid: String,
+    /// Operations in flight: `hold`, `unhold`, `mute`, `unmute`, `kick`.
+    pub pending: Vec<&'static str>,
+    /// The confirmed `endConferenceOnExit`, if known.
+    pub end_conference_on_exit: Option<bool>,
+}
+
+impl Conference {
+    /// The current view.
+    pub fn view(&self) -> ConferenceView {
+        let connecting = self
+            .adds
+            .iter()
+            .map(|a| ConnectingView {
+                label: a.label.clone(),
+                call_sid: a.call_sid().map(str::to_owned),
+                destination: a.destination.as_str().to_owned(),
+                status: match a.phase {
+                    AddPhase::Creating => "dialing",
+                    AddPhase::LookingUp => "checking",
+                    AddPhase::Ringing { .. } => "ringing",
+                    AddPhase::Answered { .. } => "answered",
+                    AddPhase::Cancelling { .. } => "cancelling",
+                },
+                since_ms: a.since,
+                ring_timeout_ms: self.config.ring_timeout_ms,
+            })
+            .collect();
+        let mut participants: Vec<LegView> = self
+            .legs
+            .iter()
+            .map(|(call_sid, leg)| LegView {
+                call_sid: call_sid.clone(),
+                pending: Vec::new(),
+                end_conference_on_exit: leg.confirmed,
+            })
+            .collect();
+        for op in &self.ops {
+            match participants.iter_mut().find(|p| p.call_sid == op.call_sid) {
+                Some(p) => p.pending.push(op.kind.as_str()),
+                None => participants.push(LegView {
+                    call_sid: op.call_sid.clone(),
+                    pending: vec![op.kind.as_str()],
+                    end_conference_on_exit: None,
+                }),
+            }
+        }
+        let snap = self.snap.as_ref();
+        let safe_to_leave = snap.is_some_and(|s| {
+            let Some(me) = s.me().and_then(|m| m.call_sid.as_deref()) else {
+                return false;
+            };
+            let mine = self.legs.get(me).and_then(|l| l.confirmed);
+            let others = s.live().iter().filter(|p| !p.is_current_worker).count();
+            mine == Some(false) && (others >= 2 || (others >= 1 && !self.adds.is_empty()))
+        });
+        ConferenceView {
+            task_sid: self.task_sid.clone(),
+            conference_sid: self.conference_sid().map(str::to_owned),
+            mode: match self.mode() {
+                Mode::Disabled => "disabled",
+                Mode::Full => "full",
+                Mode::Xwt => "xwt",
+            },
+            reconciler: snap.is_some_and(|s| {
+                self.mode() != Mode::Disabled
+                    && monitor::is_reconciler(s, self.config.worker_sid.as_deref())
+            }),
+            connecting,
+            participants,
+            safe_to_leave,
+            guarding: self.guard.is_some(),
+        }
+    }
+}

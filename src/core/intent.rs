@@ -1,0 +1,221 @@
+//! What the agent asks for, parsed at the edge, and the synchronous answer.
+
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::core::error::{CoreError, ErrorCode};
+use crate::core::json::Obj;
+
+/// A user intent (DESIGN §4).
+#[derive(Clone, Debug, Eq, PartialEq)]
+pub enum Intent {
+    /// Dial a destination into the conference.
+    AddParticipant {
+        /// What the agent typed.
+        destination: String,
+        /// Caller ID; `None` resolves it from the configured candidates.
+        caller_id: Option<String>,
+    },
+    /// Cancel a leg that is still ringing (by call SID, or by the add's label before the SID is
+    /// known).
+    CancelDial {
+        /// Call SID or label.
+        call_sid: String,
+    },
+    /// Leave the call (the before-`HangupCall` guard).
+    Hangup {
+        /// The agent confirmed "leave and keep the others connected" while a leg still rings.
+        confirm_leave: bool,
+    },
+    /// Hold a participant.
+    Hold {
+        /// The participant.
+        call_sid: String,
+        /// The native action being intercepted: `HoldParticipant` (default) or `HoldCall`.
+        native_action: NativeHold,
+    },
+    /// Remove a participant (or cancel a ringing one).
+    Kick {
+        /// The participant.
+        call_sid: String,
+    },
+    /// Mute a participant.
+    Mute {
+        /// The participant.
+        call_sid: String,
+    },
+    /// Unhold a participant.
+    Unhold {
+        /// The participant.
+        call_sid: String,
+    },
+    /// Unmute a participant.
+    Unmute {
+        /// The participant.
+        call_sid: String,
+    },
+}
+
+/// Which native action a hold intent intercepts, so the engine can re-invoke it.
+#[derive(Clone, Copy, Debug, Eq, PartialEq)]
+pub enum NativeHold {
+    /// `HoldCall` (Flex's own customer row and call-control hold).
+    HoldCall,
+    /// `HoldParticipant`.
+    HoldParticipant,
+}
+
+impl NativeHold {
+    /// The action name.
+    pub fn action(self) -> &'static str {
+        match self {
+            Self::HoldCall => "HoldCall",
+            Self::HoldParticipant => "HoldParticipant",
+        }
+    }
+}
+
+impl Intent {
+    /// Parses `{ kind, … }`.
+    pub fn from_json(value: &Value) -> Result<Self, CoreError> {
+        let code = ErrorCode::InvalidIntent;
+        let o = Obj::new(value, code, "intent")?;
+        let kind = o
+            .str("kind")?
+            .ok_or_else(|| CoreError::new(code, "intent.kind is required"))?;
+        let call_sid = || -> Result<String, CoreError> {
+            o.non_blank("callSid")?
+                .map(str::to_owned)
+                .ok_or_else(|| CoreError::new(code, format!("intent.callSid is required for {kind}")))
+        };
+        Ok(match kind {
+            "addParticipant" => Self::AddParticipant {
+                destination: o
+                    .str("destination")?
+                    .ok_or_else(|| CoreError::new(code, "intent.destination is required"))?
+                    .to_owned(),
+                caller_id: o.non_blank("callerId")?.map(str::to_owned),
+            },
+            "hold" => Self::Hold {
+                call_sid: call_sid()?,
+                native_action: match o.str("nativeAction")? {
+                    None | Some("HoldParticipant") => NativeHold::HoldParticipant,
+                    Some("HoldCall") => NativeHold::HoldCall,
+                    Some(other) => {
+                        return Err(CoreError::new(
+                            code,
+                            format!("intent.nativeAction must be HoldParticipant or HoldCall, got {other}"),
+                        ))
+                    }
+                },
+            },
+            "unhold" => Self::Unhold { call_sid: call_sid()? },
+            "mute" => Self::Mute { call_sid: call_sid()? },
+            "unmute" => Self::Unmute { call_sid: call_sid()? },
+            "kick" => Self::Kick { call_sid: call_sid()? },
+            "cancelDial" => Self::CancelDial { call_sid: call_sid()? },
+            "hangup" => Self::Hangup {
+                confirm_leave: o.bool("confirmLeave")?.unwrap_or(false),
+            },
+            other => {
+                return Err(CoreError::new(
+                    code,
+                    format!(
+                        "unknown intent kind \"{other}\" (expected addParticipant, hold, unhold, \
+                         mute, unmute, kick, cancelDial or hangup)"
+                    ),
+                ))
+            }
+        })
+    }
+}
+
+/// The synchronous answer to an intent, so a Flex before-listener can decide at once.
+#[derive(Clone, Debug, Eq, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct IntentOutcome {
+    /// False when the intent was refused; `error` says why.
+    pub accepted: bool,
+    /// The engine takes the operation over (or refuses it): abort the native Flex action.
+    pub abort_native: bool,
+    /// Why the intent was refused.
+    pub error: Option<CoreError>,
+}
+
+impl IntentOutcome {
+    /// Accepted; the native action goes on.
+    pub(crate) fn native() -> Self {
+        Self {
+            accepted: true,
+            abort_native: false,
+            error: None,
+        }
+    }
+
+    /// Accepted; the engine does the work, the native action must be aborted.
+    pub(crate) fn taken_over() -> Self {
+        Self {
+            accepted: true,
+            abort_native: true,
+            error: None,
+        }
+    }
+
+    /// Refused; `abort_native` says whether the native action must be stopped too.
+    pub(crate) fn refused(error: CoreError, abort_native: bool) -> Self {
+        Self {
+            accepted: false,
+            abort_native,
+            error: Some(error),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    #[test]
+    fn every_intent_kind_parses_from_its_js_shape() {
+        let cases = [
+            (
+                json!({"kind": "addParticipant", "destination": "+1", "callerId": null}),
+                Intent::AddParticipant { destination: "+1".into(), caller_id: None },
+            ),
+            (
+                json!({"kind": "hold", "callSid": "CA1", "nativeAction": "HoldCall"}),
+                Intent::Hold { call_sid: "CA1".into(), native_action: NativeHold::HoldCall },
+            ),
+            (json!({"kind": "unhold", "callSid": "CA1"}), Intent::Unhold { call_sid: "CA1".into() }),
+            (json!({"kind": "mute", "callSid": "CA1"}), Intent::Mute { call_sid: "CA1".into() }),
+            (json!({"kind": "unmute", "callSid": "CA1"}), Intent::Unmute { call_sid: "CA1".into() }),
+            (json!({"kind": "kick", "callSid": "CA1"}), Intent::Kick { call_sid: "CA1".into() }),
+            (
+                json!({"kind": "cancelDial", "callSid": "CA1"}),
+                Intent::CancelDial { call_sid: "CA1".into() },
+            ),
+            (json!({"kind": "hangup", "confirmLeave": true}), Intent::Hangup { confirm_leave: true }),
+        ];
+        for (js, want) in cases {
+            assert_eq!(Intent::from_json(&js), Ok(want), "{js}");
+        }
+    }
+
+    #[test]
+    fn malformed_intents_are_invalid_intent_errors() {
+        for bad in [
+            json!(null),
+            json!({"kind": "dance"}),
+            json!({"kind": "hold"}),
+            json!({"kind": "hold", "callSid": "  "}),
+            json!({"kind": "hold", "callSid": 5}),
+            json!({"kind": "addParticipant"}),
+            json!({"kind": "hold", "callSid": "CA1", "nativeAction": "Kick"}),
+        ] {
+            let err = Intent::from_json(&bad).err();
+            assert_eq!(err.map(|e| e.code), Some(ErrorCode::InvalidIntent), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,22 @@
+//! The sans-IO engine: no wasm-bindgen, js-sys, web-sys or gloo imports, no clock reads, no IO.
+//! Inputs go in with the time as an argument; commands come out.
+
+mod command;
+mod conference;
+mod config;
+mod destination;
+mod error;
+mod intent;
+mod json;
+pub mod monitor;
+pub mod notification;
+mod rng;
+mod snapshot;
+
+pub use command::{Command, CommandId};
+pub use conference::{ApiResult, Conference, ConferenceView, ConnectingView, LegView};
+pub use config::{Config, Mode};
+pub use destination::Destination;
+pub use error::{CoreError, ErrorCode};
+pub use intent::{Intent, IntentOutcome, NativeHold};
+pub use snapshot::{Participant, ParticipantKind, ParticipantStatus, TaskSnapshot, TaskStatus};

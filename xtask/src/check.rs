@@ -1,0 +1,272 @@
+//! `cargo xtask test` (and `ci`): setup, then every check in order, failing fast, with a
+//! summary of per-step durations at the end (also after a failure).
+
+use std::time::{Duration, Instant};
+
+use crate::proc::{format_duration, repo_root, Step};
+use crate::setup::{self, Needs, WASM_TARGET};
+use crate::Result;
+
+/// The package that is compiled to wasm.
+const WASM_PACKAGE: &str = "flex-conference";
+
+/// Seconds a wasm test module may run in the browser (the runner's default is 20).
+const WASM_TEST_TIMEOUT_SECS: &str = "120";
+
+/// Seconds chromedriver may take to bind its port (the runner's default is 5; a cold,
+/// busy 2-core machine can take longer).
+const DRIVER_TIMEOUT_SECS: &str = "30";
+
+/// Environment variables that would make the wasm test runner use another driver
+/// (geckodriver wins over chromedriver, `*_REMOTE` over local), another mode than the
+/// browser, or a visible browser, or skip the browser tests.
+const RUNNER_ENV_TO_CLEAR: &[&str] = &[
+    "GECKODRIVER",
+    "GECKODRIVER_REMOTE",
+    "SAFARIDRIVER",
+    "SAFARIDRIVER_REMOTE",
+    "CHROMEDRIVER_REMOTE",
+    "MSEDGEDRIVER",
+    "MSEDGEDRIVER_REMOTE",
+    "NO_HEADLESS",
+    "WASM_BINDGEN_TEST_ONLY_NODE",
+    "WASM_BINDGEN_USE_NODE_EXPERIMENTAL",
+    "WASM_BINDGEN_USE_DENO",
+    "WASM_BINDGEN_USE_DEDICATED_WORKER",
+    "WASM_BINDGEN_USE_SHARED_WORKER",
+    "WASM_BINDGEN_USE_SERVICE_WORKER",
+];
+
+/// Which checks `test` runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Scope {
+    /// Everything (default).
+    All,
+    /// Everything but the wasm32 steps (`--native`).
+    Native,
+    /// Only the wasm32 steps (`--wasm`).
+    Wasm,
+}
+
+impl Scope {
+    /// Whether the native steps run.
+    fn native(self) -> bool {
+        self != Self::Wasm
+    }
+
+    /// Whether the wasm32 steps run.
+    fn wasm(self) -> bool {
+        self != Self::Native
+    }
+}
+
+/// A named check and the command it runs.
+struct Check {
+    name: &'static str,
+    step: Step,
+}
+
+/// How a step of the summary ended.
+enum Outcome {
+    Passed(Duration),
+    Failed(Duration),
+    Skipped,
+}
+
+/// Runs setup and the checks of `scope`, stopping at the first failure.
+pub(crate) fn run(scope: Scope) -> Result<()> {
+    let checks = checks(scope);
+    let mut summary: Vec<(&str, Outcome)> = Vec::with_capacity(checks.len() + 1);
+
+    let needs = if scope.wasm() {
+        Needs::ALL
+    } else {
+        Needs::NONE
+    };
+    let start = Instant::now();
+    match setup::run(needs) {
+        Ok(took) => summary.push(("setup", Outcome::Passed(took))),
+        Err(err) => {
+            summary.push(("setup", Outcome::Failed(start.elapsed())));
+            summary.extend(checks.iter().map(|check| (check.name, Outcome::Skipped)));
+            print_summary(&summary);
+            return Err(format!("step `setup` failed: {err}"));
+        }
+    }
+
+    let mut failure = None;
+    for (index, check) in checks.iter().enumerate() {
+        if failure.is_some() {
+            summary.push((check.name, Outcome::Skipped));
+            continue;
+        }
+        println!(
+            "\n==> [{}/{}] {}: {}",
+            index + 1,
+            checks.len(),
+            check.name,
+            check.step
+        );
+        let start = Instant::now();
+        match check.step.run() {
+            Ok(took) => summary.push((check.name, Outcome::Passed(took))),
+            Err(err) => {
+                summary.push((check.name, Outcome::Failed(start.elapsed())));
+                failure = Some(format!("step `{}` failed: {err}", check.name));
+            }
+        }
+    }
+    print_summary(&summary);
+    failure.map_or(Ok(()), Err)
+}
+
+/// The checks of `scope`, in order.
+fn checks(scope: Scope) -> Vec<Check> {
+    let mut checks = Vec::new();
+    if scope.native() {
+        checks.push(Check {
+            name: "fmt",
+            step: Step::cargo().args(["fmt", "--all", "--check"]),
+        });
+        checks.push(Check {
+            name: "clippy (native)",
+            step: Step::cargo().args([
+                "clippy",
+                "--workspace",
+                "--all-targets",
+                "--",
+                "-D",
+                "warnings",
+            ]),
+        });
+    }
+    if scope.wasm() {
+        // `--all-targets` covers `--lib` too: lib, tests and examples for wasm32.
+        checks.push(Check {
+            name: "clippy (wasm32)",
+            step: Step::cargo().args([
+                "clippy",
+                "-p",
+                WASM_PACKAGE,
+                "--all-targets",
+                "--target",
+                WASM_TARGET,
+                "--",
+                "-D",
+                "warnings",
+            ]),
+        });
+    }
+    if scope.native() {
+        checks.push(Check {
+            name: "native tests",
+            step: Step::cargo().args(["test", "--workspace"]),
+        });
+    }
+    if scope.wasm() {
+        checks.push(Check {
+            name: "wasm tests (headless Chromium)",
+            step: wasm_tests(),
+        });
+    }
+    checks
+}
+
+/// `cargo test` of the wasm package on wasm32, every test module in headless Chromium.
+///
+/// `--tests` leaves doctests out on purpose: on wasm32 they are compiled but the runner
+/// finds no `#[wasm_bindgen_test]` in them and reports success without running them
+/// (they run natively in `native tests`).
+fn wasm_tests() -> Step {
+    let mut step = Step::cargo();
+    for key in RUNNER_ENV_TO_CLEAR {
+        step = step.env_remove(key);
+    }
+    step.env(
+        "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER",
+        "wasm-bindgen-test-runner",
+    )
+    .env("CHROMEDRIVER", setup::chromedriver().display().to_string())
+    // Modules without `wasm_bindgen_test_configure!(run_in_browser)` (e.g. unit tests in
+    // src/) would otherwise run in Node.
+    .env("WASM_BINDGEN_USE_BROWSER", "1")
+    .env(
+        "WASM_BINDGEN_TEST_WEBDRIVER_JSON",
+        repo_root().join("webdriver.json").display().to_string(),
+    )
+    .env("WASM_BINDGEN_TEST_TIMEOUT", WASM_TEST_TIMEOUT_SECS)
+    .env("WASM_BINDGEN_TEST_DRIVER_TIMEOUT", DRIVER_TIMEOUT_SECS)
+    .args([
+        "test",
+        "-p",
+        WASM_PACKAGE,
+        "--target",
+        WASM_TARGET,
+        "--tests",
+    ])
+}
+
+/// Prints one line per step: its duration, FAILED or skipped.
+fn print_summary(summary: &[(&str, Outcome)]) {
+    let width = summary
+        .iter()
+        .map(|(name, _)| name.len())
+        .max()
+        .unwrap_or(0);
+    println!("\nsummary:");
+    let mut total = Duration::ZERO;
+    for (name, outcome) in summary {
+        let result = match outcome {
+            Outcome::Passed(took) => {
+                total += *took;
+                format!("ok      {:>12}", format_duration(*took))
+            }
+            Outcome::Failed(took) => {
+                total += *took;
+                format!("FAILED  {:>12}", format_duration(*took))
+            }
+            Outcome::Skipped => "skipped".to_owned(),
+        };
+        println!("  {name:<width$}  {result}");
+    }
+    println!("  {:<width$}  total   {:>12}", "", format_duration(total));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names(scope: Scope) -> Vec<&'static str> {
+        checks(scope).iter().map(|check| check.name).collect()
+    }
+
+    #[test]
+    fn scopes_select_steps_in_order() {
+        assert_eq!(
+            names(Scope::All),
+            [
+                "fmt",
+                "clippy (native)",
+                "clippy (wasm32)",
+                "native tests",
+                "wasm tests (headless Chromium)"
+            ]
+        );
+        assert_eq!(
+            names(Scope::Native),
+            ["fmt", "clippy (native)", "native tests"]
+        );
+        assert_eq!(
+            names(Scope::Wasm),
+            ["clippy (wasm32)", "wasm tests (headless Chromium)"]
+        );
+    }
+
+    #[test]
+    fn wasm_tests_pick_chromium_headless() {
+        let shown = wasm_tests().to_string();
+        assert!(shown.contains("CHROMEDRIVER="));
+        assert!(shown.contains("WASM_BINDGEN_USE_BROWSER=1"));
+        assert!(shown.ends_with("--target wasm32-unknown-unknown --tests"));
+    }
+}

@@ -1,0 +1,88 @@
+//! `cargo xtask`: the project's task runner (alias in `.cargo/config.toml`).
+//!
+//! - `cargo xtask setup` installs what is missing (wasm32 target, wasm-bindgen CLI at
+//!   Cargo.lock's version, Debian Chromium + chromedriver) and skips what is present.
+//! - `cargo xtask test [--native | --wasm]` runs setup, then every check, failing fast.
+//! - `cargo xtask ci` is `cargo xtask test` (what `.ci/run` calls).
+//! - `cargo xtask build` builds the release wasm and runs wasm-bindgen into `pkg/`.
+//! - `cargo xtask size` builds and fails when the gzipped wasm exceeds the budget.
+//!
+//! Std only, so that the runner itself compiles in about a second on a fresh machine.
+
+mod build;
+mod check;
+mod proc;
+mod setup;
+
+use std::process::ExitCode;
+
+/// The result type of every task: errors are messages for the person at the terminal.
+pub(crate) type Result<T, E = String> = std::result::Result<T, E>;
+
+/// Usage text printed for `help` and after an unknown argument.
+const USAGE: &str = "\
+usage: cargo xtask <command> [options]
+
+commands:
+  setup            install what is missing (wasm32 target, wasm-bindgen CLI, Chromium)
+  test [--native | --wasm]
+                   setup, then fmt, clippy (native and wasm32), native tests and wasm tests
+                   in headless Chromium; --native skips the wasm32 steps, --wasm runs only them
+  ci               same as `test` (what .ci/run calls)
+  build            release wasm build + wasm-bindgen --target web into pkg/, prints sizes
+  size             build, then fail if the gzipped wasm exceeds the size budget
+  help             this text";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    match run(&args) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("xtask: error: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Dispatches one command line.
+fn run(args: &[&str]) -> Result<()> {
+    match args {
+        ["setup"] => setup::run(setup::Needs::ALL).map(drop),
+        ["test" | "ci", options @ ..] => check::run(parse_scope(options)?),
+        ["build"] => build::run(false),
+        ["size"] => build::run(true),
+        [] | ["help" | "--help" | "-h"] => {
+            println!("{USAGE}");
+            Ok(())
+        }
+        _ => Err(format!("unknown arguments `{}`\n\n{USAGE}", args.join(" "))),
+    }
+}
+
+/// Parses the options of `test`.
+fn parse_scope(options: &[&str]) -> Result<check::Scope> {
+    match options {
+        [] => Ok(check::Scope::All),
+        ["--native"] => Ok(check::Scope::Native),
+        ["--wasm"] => Ok(check::Scope::Wasm),
+        _ => Err(format!(
+            "`test` takes at most one of --native, --wasm; got `{}`",
+            options.join(" ")
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn test_options_parse() {
+        assert_eq!(parse_scope(&[]), Ok(check::Scope::All));
+        assert_eq!(parse_scope(&["--native"]), Ok(check::Scope::Native));
+        assert_eq!(parse_scope(&["--wasm"]), Ok(check::Scope::Wasm));
+        assert!(parse_scope(&["--native", "--wasm"]).is_err());
+        assert!(parse_scope(&["--nope"]).is_err());
+    }
+}
