@@ -1,6 +1,4 @@
-//! flex-conference: the Twilio Flex "conference" feature as a sans-IO Rust engine compiled to
-//! WebAssembly. See the README for the JavaScript API, configuration and commands.
-
+#![doc = include_str!("../README.md")]
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 

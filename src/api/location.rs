@@ -57,7 +57,12 @@ impl ServerlessLocation {
     /// The full URL of an endpoint.
     pub fn url(&self, endpoint: Endpoint) -> String {
         match self.port {
-            Some(port) => format!("{}://{}:{port}{}", self.protocol, self.domain, endpoint.path()),
+            Some(port) => format!(
+                "{}://{}:{port}{}",
+                self.protocol,
+                self.domain,
+                endpoint.path()
+            ),
             None => format!("{}://{}{}", self.protocol, self.domain, endpoint.path()),
         }
     }
@@ -76,7 +81,9 @@ mod tests {
         );
         let loc = ServerlessLocation::resolve(Some("127.0.0.1"), None, Some("http"), Some(3000));
         assert_eq!(
-            loc.map(|l| l.url(Endpoint::HoldParticipant)).ok().as_deref(),
+            loc.map(|l| l.url(Endpoint::HoldParticipant))
+                .ok()
+                .as_deref(),
             Some("http://127.0.0.1:3000/common/flex/programmable-voice/hold-participant")
         );
     }

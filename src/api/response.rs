@@ -90,7 +90,11 @@ impl ApiFailure {
 
 /// Classifies a raw outcome. `body` is the response body, either already parsed JSON or the raw
 /// text (a string, parsed here when it is JSON). `network_error` is set when no response arrived.
-pub fn classify(status: u16, body: &Value, network_error: Option<&str>) -> Result<Value, ApiFailure> {
+pub fn classify(
+    status: u16,
+    body: &Value,
+    network_error: Option<&str>,
+) -> Result<Value, ApiFailure> {
     if let Some(message) = network_error {
         return Err(ApiFailure::Network {
             message: message.to_owned(),
@@ -180,7 +184,8 @@ impl ParticipantInfo {
         let s = |k: &str| p.get(k).and_then(Value::as_str).map(str::to_owned);
         let b = |k: &str| p.get(k).and_then(Value::as_bool);
         Ok(Self {
-            call_sid: s("callSid").ok_or_else(|| decode("participantsResponse.callSid is missing"))?,
+            call_sid: s("callSid")
+                .ok_or_else(|| decode("participantsResponse.callSid is missing"))?,
             label: s("label"),
             hold: b("hold"),
             muted: b("muted"),
@@ -303,7 +308,9 @@ mod tests {
         let body = json!({"success": false, "message": "Invalid phone number",
             "twilioErrorCode": 13223, "twilioDocPage": "https://www.twilio.com/docs/errors/13223"});
         let r = classify(400, &json!(body.to_string()), None);
-        let Err(f) = r else { panic!("expected failure") };
+        let Err(f) = r else {
+            panic!("expected failure")
+        };
         assert_eq!(f.twilio_code(), Some(13223));
         assert_eq!(f.status(), 400);
         assert_eq!(f.message(), "Invalid phone number");
@@ -322,7 +329,11 @@ mod tests {
 
     #[test]
     fn not_found_rate_limit_and_ambiguity_are_recognised() {
-        let nf = classify(404, &json!({"message": "gone", "twilioErrorCode": 20404}), None);
+        let nf = classify(
+            404,
+            &json!({"message": "gone", "twilioErrorCode": 20404}),
+            None,
+        );
         assert!(nf.as_ref().is_err_and(ApiFailure::is_not_found));
         let rl = classify(429, &json!({"message": "slow down"}), None);
         assert!(rl.as_ref().is_err_and(ApiFailure::is_rate_limited));
@@ -345,7 +356,10 @@ mod tests {
         let body = json!({"success": true, "participantsResponse": {"callSid": "CA1",
             "endConferenceOnExit": false, "hold": true, "label": "l1"}});
         let p = ParticipantInfo::from_body(&body);
-        assert_eq!(p.as_ref().map(|p| p.end_conference_on_exit), Ok(Some(false)));
+        assert_eq!(
+            p.as_ref().map(|p| p.end_conference_on_exit),
+            Ok(Some(false))
+        );
         assert_eq!(p.as_ref().map(|p| p.hold), Ok(Some(true)));
         let body = json!({"success": true, "callProperties": {"status": "no-answer", "to": "+1"}});
         let c = CallProperties::from_body(&body);

@@ -56,11 +56,14 @@ impl RetryPolicy {
         unit: f64,
         label_lookup: bool,
     ) -> RetryDecision {
-        if matches!(failure, ApiFailure::Auth { .. } | ApiFailure::BadRequest { .. }) {
+        if matches!(
+            failure,
+            ApiFailure::Auth { .. } | ApiFailure::BadRequest { .. }
+        ) {
             return RetryDecision::GiveUp;
         }
-        let retryable = failure.is_rate_limited()
-            || (failure.is_ambiguous() && endpoint.is_idempotent());
+        let retryable =
+            failure.is_rate_limited() || (failure.is_ambiguous() && endpoint.is_idempotent());
         if retryable {
             if attempt >= self.max_retries {
                 return RetryDecision::GiveUp;
@@ -79,7 +82,11 @@ impl RetryPolicy {
             .base_ms
             .saturating_mul(1u64 << attempt.min(30))
             .min(self.cap_ms);
-        let unit = if unit.is_finite() { unit.clamp(0.0, 1.0) } else { 0.0 };
+        let unit = if unit.is_finite() {
+            unit.clamp(0.0, 1.0)
+        } else {
+            0.0
+        };
         ((window as f64) * unit) as u64
     }
 }

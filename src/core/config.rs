@@ -112,7 +112,12 @@ impl Config {
             config.caller_ids.push(v.to_owned());
         }
         let overrides = attrs
-            .map(|a| a.obj("config_overrides", "config.worker_attributes.config_overrides"))
+            .map(|a| {
+                a.obj(
+                    "config_overrides",
+                    "config.worker_attributes.config_overrides",
+                )
+            })
             .transpose()?
             .flatten();
         if let Some(features) = overrides
@@ -120,7 +125,9 @@ impl Config {
             .transpose()?
             .flatten()
         {
-            if let Some(conf) = features.obj("conference", "config_overrides.features.conference")? {
+            if let Some(conf) =
+                features.obj("conference", "config_overrides.features.conference")?
+            {
                 config.apply(&conf)?;
             }
         }
@@ -190,8 +197,14 @@ mod tests {
         assert!(c.pre_hold_flag);
         assert!(!c.extensions);
         assert_eq!(c.ring_timeout_ms, 60_000);
-        assert_eq!(Config::from_json(&json!(null)).map(|c| c.mode()), Ok(Mode::Disabled));
-        assert_eq!(Config::from_json(&json!({})).map(|c| c.mode()), Ok(Mode::Disabled));
+        assert_eq!(
+            Config::from_json(&json!(null)).map(|c| c.mode()),
+            Ok(Mode::Disabled)
+        );
+        assert_eq!(
+            Config::from_json(&json!({})).map(|c| c.mode()),
+            Ok(Mode::Disabled)
+        );
     }
 
     #[test]
@@ -234,7 +247,11 @@ mod tests {
             json!(42),
         ] {
             let err = Config::from_json(&bad).err();
-            assert_eq!(err.as_ref().map(|e| e.code), Some(ErrorCode::InvalidConfig), "{bad}");
+            assert_eq!(
+                err.as_ref().map(|e| e.code),
+                Some(ErrorCode::InvalidConfig),
+                "{bad}"
+            );
         }
         let err = Config::from_json(&json!({"enabled": "yes"})).err();
         assert!(err.is_some_and(|e| e.message.contains("enabled")));

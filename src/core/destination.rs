@@ -42,7 +42,9 @@ impl Destination {
                     return Err(err("An app: address must name a TwiML app SID (app:AP…)."));
                 }
                 if prefix == "sip:" && !rest.contains('@') {
-                    return Err(err("A sip: address needs a host, as in sip:user@example.com."));
+                    return Err(err(
+                        "A sip: address needs a host, as in sip:user@example.com.",
+                    ));
                 }
                 return Ok(make(format!("{prefix}{rest}")));
             }
@@ -68,7 +70,9 @@ impl Destination {
             return Err(err("A country code cannot start with 0."));
         }
         if body.len() < 2 || body.len() > 15 {
-            return Err(err("A phone number has between 2 and 15 digits after the +."));
+            return Err(err(
+                "A phone number has between 2 and 15 digits after the +.",
+            ));
         }
         Ok(Self::E164(digits))
     }
@@ -95,7 +99,10 @@ mod tests {
             ("sip:alice@example.com", Ok("sip:alice@example.com")),
             ("SIP:alice@example.com", Ok("sip:alice@example.com")),
             ("client:agent_bob", Ok("client:agent_bob")),
-            ("app:AP0123456789abcdef?lang=es&x=1", Ok("app:AP0123456789abcdef?lang=es&x=1")),
+            (
+                "app:AP0123456789abcdef?lang=es&x=1",
+                Ok("app:AP0123456789abcdef?lang=es&x=1"),
+            ),
             ("", Err("Enter a phone number")),
             ("   ", Err("Enter a phone number")),
             ("12ab", Err("country code")),
@@ -116,7 +123,11 @@ mod tests {
                 (Ok(want), Ok(d)) => assert_eq!(d.as_str(), *want, "input {input:?}"),
                 (Err(fragment), Err(e)) => {
                     assert_eq!(e.code, ErrorCode::InvalidDestination, "input {input:?}");
-                    assert!(e.message.contains(fragment), "input {input:?}: {}", e.message);
+                    assert!(
+                        e.message.contains(fragment),
+                        "input {input:?}: {}",
+                        e.message
+                    );
                 }
                 _ => panic!("input {input:?}: expected {expected:?}, got {got:?}"),
             }

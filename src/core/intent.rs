@@ -84,9 +84,9 @@ impl Intent {
             .str("kind")?
             .ok_or_else(|| CoreError::new(code, "intent.kind is required"))?;
         let call_sid = || -> Result<String, CoreError> {
-            o.non_blank("callSid")?
-                .map(str::to_owned)
-                .ok_or_else(|| CoreError::new(code, format!("intent.callSid is required for {kind}")))
+            o.non_blank("callSid")?.map(str::to_owned).ok_or_else(|| {
+                CoreError::new(code, format!("intent.callSid is required for {kind}"))
+            })
         };
         Ok(match kind {
             "addParticipant" => Self::AddParticipant {
@@ -101,19 +101,29 @@ impl Intent {
                 native_action: match o.str("nativeAction")? {
                     None | Some("HoldParticipant") => NativeHold::HoldParticipant,
                     Some("HoldCall") => NativeHold::HoldCall,
-                    Some(other) => {
-                        return Err(CoreError::new(
-                            code,
-                            format!("intent.nativeAction must be HoldParticipant or HoldCall, got {other}"),
-                        ))
-                    }
+                    Some(other) => return Err(CoreError::new(
+                        code,
+                        format!(
+                            "intent.nativeAction must be HoldParticipant or HoldCall, got {other}"
+                        ),
+                    )),
                 },
             },
-            "unhold" => Self::Unhold { call_sid: call_sid()? },
-            "mute" => Self::Mute { call_sid: call_sid()? },
-            "unmute" => Self::Unmute { call_sid: call_sid()? },
-            "kick" => Self::Kick { call_sid: call_sid()? },
-            "cancelDial" => Self::CancelDial { call_sid: call_sid()? },
+            "unhold" => Self::Unhold {
+                call_sid: call_sid()?,
+            },
+            "mute" => Self::Mute {
+                call_sid: call_sid()?,
+            },
+            "unmute" => Self::Unmute {
+                call_sid: call_sid()?,
+            },
+            "kick" => Self::Kick {
+                call_sid: call_sid()?,
+            },
+            "cancelDial" => Self::CancelDial {
+                call_sid: call_sid()?,
+            },
             "hangup" => Self::Hangup {
                 confirm_leave: o.bool("confirmLeave")?.unwrap_or(false),
             },
@@ -182,21 +192,54 @@ mod tests {
         let cases = [
             (
                 json!({"kind": "addParticipant", "destination": "+1", "callerId": null}),
-                Intent::AddParticipant { destination: "+1".into(), caller_id: None },
+                Intent::AddParticipant {
+                    destination: "+1".into(),
+                    caller_id: None,
+                },
             ),
             (
                 json!({"kind": "hold", "callSid": "CA1", "nativeAction": "HoldCall"}),
-                Intent::Hold { call_sid: "CA1".into(), native_action: NativeHold::HoldCall },
+                Intent::Hold {
+                    call_sid: "CA1".into(),
+                    native_action: NativeHold::HoldCall,
+                },
             ),
-            (json!({"kind": "unhold", "callSid": "CA1"}), Intent::Unhold { call_sid: "CA1".into() }),
-            (json!({"kind": "mute", "callSid": "CA1"}), Intent::Mute { call_sid: "CA1".into() }),
-            (json!({"kind": "unmute", "callSid": "CA1"}), Intent::Unmute { call_sid: "CA1".into() }),
-            (json!({"kind": "kick", "callSid": "CA1"}), Intent::Kick { call_sid: "CA1".into() }),
+            (
+                json!({"kind": "unhold", "callSid": "CA1"}),
+                Intent::Unhold {
+                    call_sid: "CA1".into(),
+                },
+            ),
+            (
+                json!({"kind": "mute", "callSid": "CA1"}),
+                Intent::Mute {
+                    call_sid: "CA1".into(),
+                },
+            ),
+            (
+                json!({"kind": "unmute", "callSid": "CA1"}),
+                Intent::Unmute {
+                    call_sid: "CA1".into(),
+                },
+            ),
+            (
+                json!({"kind": "kick", "callSid": "CA1"}),
+                Intent::Kick {
+                    call_sid: "CA1".into(),
+                },
+            ),
             (
                 json!({"kind": "cancelDial", "callSid": "CA1"}),
-                Intent::CancelDial { call_sid: "CA1".into() },
+                Intent::CancelDial {
+                    call_sid: "CA1".into(),
+                },
             ),
-            (json!({"kind": "hangup", "confirmLeave": true}), Intent::Hangup { confirm_leave: true }),
+            (
+                json!({"kind": "hangup", "confirmLeave": true}),
+                Intent::Hangup {
+                    confirm_leave: true,
+                },
+            ),
         ];
         for (js, want) in cases {
             assert_eq!(Intent::from_json(&js), Ok(want), "{js}");

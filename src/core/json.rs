@@ -36,8 +36,10 @@ impl<'a> Obj<'a> {
     }
 
     /// An optional nested object.
-    pub(crate) fn obj(&self, key: &str, path: &'a str) -> Result<Option<Obj<'a>>, CoreError> {
-        self.field(key).map(|v| Obj::new(v, self.code, path)).transpose()
+    pub(crate) fn obj(&self, key: &str, path: &'a str) -> Result<Option<Self>, CoreError> {
+        self.field(key)
+            .map(|v| Self::new(v, self.code, path))
+            .transpose()
     }
 
     /// An optional boolean.
@@ -70,7 +72,11 @@ impl<'a> Obj<'a> {
             Some(Value::Number(n)) => {
                 let v = n
                     .as_u64()
-                    .or_else(|| n.as_f64().filter(|f| f.fract() == 0.0 && *f >= 0.0).map(|f| f as u64))
+                    .or_else(|| {
+                        n.as_f64()
+                            .filter(|f| f.fract() == 0.0 && *f >= 0.0)
+                            .map(|f| f as u64)
+                    })
                     .filter(|v| *v <= max);
                 v.map(Some).ok_or_else(|| {
                     CoreError::new(
@@ -95,7 +101,11 @@ impl<'a> Obj<'a> {
     fn wrong(&self, key: &str, expected: &str, got: &Value) -> CoreError {
         CoreError::new(
             self.code,
-            format!("{}.{key} must be {expected}, got {}", self.path, type_name(got)),
+            format!(
+                "{}.{key} must be {expected}, got {}",
+                self.path,
+                type_name(got)
+            ),
         )
     }
 }

@@ -64,7 +64,11 @@ pub fn evaluate(
     let armed = pending > 0 || live.iter().any(|p| p.kind.is_added());
     let mut legs = Vec::new();
     if n < 2 {
-        return Verdict { armed, live: n, legs };
+        return Verdict {
+            armed,
+            live: n,
+            legs,
+        };
     }
     for p in live {
         let Some(call_sid) = p.call_sid.clone() else {
@@ -86,7 +90,11 @@ pub fn evaluate(
             held: is_held,
         });
     }
-    Verdict { armed, live: n, legs }
+    Verdict {
+        armed,
+        live: n,
+        legs,
+    }
 }
 
 /// Whether this engine's worker is the one designated reconciler (C7): it is live and has the
@@ -144,7 +152,10 @@ mod tests {
     }
 
     fn desired(v: &Verdict) -> Vec<(String, bool)> {
-        v.legs.iter().map(|l| (l.call_sid.clone(), l.desired)).collect()
+        v.legs
+            .iter()
+            .map(|l| (l.call_sid.clone(), l.desired))
+            .collect()
     }
 
     fn owned(v: &[(&str, bool)]) -> Vec<(String, bool)> {
@@ -159,17 +170,37 @@ mod tests {
         let c_held = ("CAc", "customer", "joined", true);
         let x_left = ("CAx", "unknown", "left", false);
         #[allow(clippy::type_complexity)]
-        let table: Vec<(Vec<(&str, &str, &str, bool)>, usize, bool, Vec<(&str, bool)>)> = vec![
+        let table: Vec<(
+            Vec<(&str, &str, &str, bool)>,
+            usize,
+            bool,
+            Vec<(&str, bool)>,
+        )> = vec![
             // two parties, nothing added: both true, unarmed
             (vec![a, c], 0, false, vec![("CAa", true), ("CAc", true)]),
             // an add pending: everyone false (C3)
             (vec![a, c], 1, true, vec![("CAa", false), ("CAc", false)]),
             // three live: all false
-            (vec![a, c, x], 0, true, vec![("CAa", false), ("CAc", false), ("CAx", false)]),
+            (
+                vec![a, c, x],
+                0,
+                true,
+                vec![("CAa", false), ("CAc", false), ("CAx", false)],
+            ),
             // a held customer is false even with two parties (C2)
-            (vec![a, c_held], 0, false, vec![("CAa", true), ("CAc", false)]),
+            (
+                vec![a, c_held],
+                0,
+                false,
+                vec![("CAa", true), ("CAc", false)],
+            ),
             // a departed added leg doesn't arm the policy (D14)
-            (vec![a, c, x_left], 0, false, vec![("CAa", true), ("CAc", true)]),
+            (
+                vec![a, c, x_left],
+                0,
+                false,
+                vec![("CAa", true), ("CAc", true)],
+            ),
             // alone: leave it
             (vec![a], 0, false, vec![]),
         ];
@@ -222,7 +253,10 @@ mod tests {
         };
         assert!(is_reconciler(&both(true), None));
         assert!(!is_reconciler(&both(false), None));
-        let gone = snap(&[("CAa", "worker", "left", false), ("CAc", "customer", "joined", false)]);
+        let gone = snap(&[
+            ("CAa", "worker", "left", false),
+            ("CAc", "customer", "joined", false),
+        ]);
         assert!(!is_reconciler(&gone, None));
     }
 }

@@ -327,7 +327,11 @@ mod tests {
             json!({"taskSid": "WT1", "attributes": "x"}),
         ] {
             let err = TaskSnapshot::from_json(&bad).err();
-            assert_eq!(err.map(|e| e.code), Some(ErrorCode::InvalidSnapshot), "{bad}");
+            assert_eq!(
+                err.map(|e| e.code),
+                Some(ErrorCode::InvalidSnapshot),
+                "{bad}"
+            );
         }
     }
 }

@@ -86,7 +86,11 @@ impl Add {
 
 impl Conference {
     /// The add intent.
-    pub(super) fn add_participant(&mut self, destination: &str, caller_id: Option<String>) -> IntentOutcome {
+    pub(super) fn add_participant(
+        &mut self,
+        destination: &str,
+        caller_id: Option<String>,
+    ) -> IntentOutcome {
         let refuse = |code, msg: &str| IntentOutcome::refused(CoreError::new(code, msg), false);
         if self.mode() != Mode::Full {
             return refuse(
@@ -95,24 +99,27 @@ impl Conference {
             );
         }
         let Some(conference) = self.conference_sid().map(str::to_owned) else {
-            return refuse(ErrorCode::NoConference, "The call has no conference yet; try again in a moment.");
+            return refuse(
+                ErrorCode::NoConference,
+                "The call has no conference yet; try again in a moment.",
+            );
         };
         let destination = match Destination::parse(destination) {
             Ok(d) => d,
             Err(e) => return IntentOutcome::refused(e, false),
         };
-        let from = match caller_id.or_else(|| self.config.caller_ids.first().cloned()) {
-            Some(f) => f,
-            None => {
-                return refuse(
-                    ErrorCode::NoCallerId,
-                    "No caller ID to dial from: set the worker's phone attribute or a default \
-                     outbound caller ID in Flex's voice settings.",
-                )
-            }
+        let Some(from) = caller_id.or_else(|| self.config.caller_ids.first().cloned()) else {
+            return refuse(
+                ErrorCode::NoCallerId,
+                "No caller ID to dial from: set the worker's phone attribute or a default \
+                 outbound caller ID in Flex's voice settings.",
+            );
         };
         if self.adds.iter().any(|a| a.destination == destination) {
-            return refuse(ErrorCode::InProgress, "That number is already being dialed.");
+            return refuse(
+                ErrorCode::InProgress,
+                "That number is already being dialed.",
+            );
         }
         self.seq += 1;
         let seq = self.seq;
@@ -145,7 +152,10 @@ impl Conference {
             .find(|a| a.call_sid() == Some(key) || a.label == key)
         else {
             return IntentOutcome::refused(
-                CoreError::new(ErrorCode::UnknownParticipant, "That leg is no longer dialing."),
+                CoreError::new(
+                    ErrorCode::UnknownParticipant,
+                    "That leg is no longer dialing.",
+                ),
                 true,
             );
         };
@@ -267,9 +277,17 @@ impl Conference {
         };
         let destination = add.destination.as_str();
         if failure.is_ambiguous() {
-            self.notify_failure(note::ADD_OUTCOME_UNKNOWN, &failure, &[("destination", destination)]);
+            self.notify_failure(
+                note::ADD_OUTCOME_UNKNOWN,
+                &failure,
+                &[("destination", destination)],
+            );
         } else if failure.twilio_code() == Some(13223) {
-            self.notify_failure(note::INVALID_PHONE_NUMBER, &failure, &[("destination", destination)]);
+            self.notify_failure(
+                note::INVALID_PHONE_NUMBER,
+                &failure,
+                &[("destination", destination)],
+            );
         } else {
             self.notify_failure(note::ADD_FAILED, &failure, &[("destination", destination)]);
         }
@@ -303,7 +321,11 @@ impl Conference {
             Err(f) => {
                 if let Some(add) = self.take_add(seq) {
                     let destination = add.destination.as_str().to_owned();
-                    self.notify_failure(note::ADD_OUTCOME_UNKNOWN, &f, &[("destination", &destination)]);
+                    self.notify_failure(
+                        note::ADD_OUTCOME_UNKNOWN,
+                        &f,
+                        &[("destination", &destination)],
+                    );
                 }
             }
         }
@@ -377,7 +399,11 @@ impl Conference {
                         polling: false,
                     };
                 }
-                self.notify_failure(note::CANCEL_DIAL_FAILED, &f, &[("destination", &destination)]);
+                self.notify_failure(
+                    note::CANCEL_DIAL_FAILED,
+                    &f,
+                    &[("destination", &destination)],
+                );
             }
             _ => {
                 self.take_add(seq);
@@ -386,9 +412,21 @@ impl Conference {
     }
 
     /// The leg exists: track it, or remove it at once if the agent cancelled meanwhile.
-    fn created(&mut self, seq: u32, conference: &str, call_sid: String, cancel: bool, answered: bool) {
+    fn created(
+        &mut self,
+        seq: u32,
+        conference: &str,
+        call_sid: String,
+        cancel: bool,
+        answered: bool,
+    ) {
         if cancel {
-            self.set_phase(seq, AddPhase::Cancelling { call_sid: call_sid.clone() });
+            self.set_phase(
+                seq,
+                AddPhase::Cancelling {
+                    call_sid: call_sid.clone(),
+                },
+            );
             self.send_remove(seq, conference, &call_sid);
         } else if answered {
             self.set_phase(seq, AddPhase::Answered { call_sid });
@@ -418,7 +456,11 @@ impl Conference {
             .with("to", add.destination.as_str())
             .with("from", add.from.as_str())
             .with("label", add.label.as_str());
-        self.send(Endpoint::AddParticipant, params, Purpose::Create { add: seq });
+        self.send(
+            Endpoint::AddParticipant,
+            params,
+            Purpose::Create { add: seq },
+        );
     }
 
     fn send_remove(&mut self, seq: u32, conference: &str, call_sid: &str) {

@@ -48,7 +48,11 @@ impl Conference {
             self.answer_hangup(false, "in_progress");
             return IntentOutcome::native();
         }
-        let Some(snap) = self.snap.as_ref().filter(|_| self.conference_sid().is_some()) else {
+        let Some(snap) = self
+            .snap
+            .as_ref()
+            .filter(|_| self.conference_sid().is_some())
+        else {
             self.answer_hangup(true, "not_guarded");
             return IntentOutcome::native();
         };
@@ -70,7 +74,9 @@ impl Conference {
             .filter(|p| {
                 matches!(
                     p.kind,
-                    ParticipantKind::Customer | ParticipantKind::Unknown | ParticipantKind::External
+                    ParticipantKind::Customer
+                        | ParticipantKind::Unknown
+                        | ParticipantKind::External
                 )
             })
             .filter_map(|p| p.call_sid.clone())
@@ -226,7 +232,8 @@ impl Conference {
     /// Whether the guard is writing this leg's flag.
     pub(super) fn guard_owns(&self, call_sid: &str) -> bool {
         self.guard.as_ref().is_some_and(|g| {
-            g.targets.iter().any(|t| t == call_sid) || g.me.as_ref().is_some_and(|(c, _)| c == call_sid)
+            g.targets.iter().any(|t| t == call_sid)
+                || g.me.as_ref().is_some_and(|(c, _)| c == call_sid)
         })
     }
 
@@ -242,17 +249,18 @@ impl Conference {
         if matches!(failure, ApiFailure::Auth { .. }) {
             self.notify_failure(note::AUTH_EXPIRED, &failure, &[]);
         }
-        self.notify(note::FAILED_HANGUP, failure_context(&failure, &[("reason", reason)]));
+        self.notify(
+            note::FAILED_HANGUP,
+            failure_context(&failure, &[("reason", reason)]),
+        );
     }
 
     pub(super) fn on_guard_unhold(&mut self, call_sid: &str, outcome: Result<Value, ApiFailure>) {
         let until = self.now + HOLD_KNOWN_MS;
         match outcome {
             Ok(body) => {
-                let still_held = ParticipantInfo::from_body(&body)
-                    .ok()
-                    .and_then(|p| p.hold)
-                    == Some(true);
+                let still_held =
+                    ParticipantInfo::from_body(&body).ok().and_then(|p| p.hold) == Some(true);
                 if let Some(g) = self.guard.as_mut() {
                     g.unholding.remove(call_sid);
                     if !still_held {
@@ -260,7 +268,8 @@ impl Conference {
                     }
                 }
                 if !still_held {
-                    self.legs.entry(call_sid.to_owned()).or_default().hold_known = Some((false, until));
+                    self.legs.entry(call_sid.to_owned()).or_default().hold_known =
+                        Some((false, until));
                 }
             }
             Err(f) if f.is_not_found() => {
@@ -285,11 +294,10 @@ impl Conference {
                     if leg.writing.is_none() {
                         leg.confirmed = Some(v);
                     }
-                    let wanted = g
-                        .me
-                        .as_ref()
-                        .filter(|(c, _)| c == call_sid)
-                        .map_or(g.keep, |(_, v)| *v);
+                    let wanted =
+                        g.me.as_ref()
+                            .filter(|(c, _)| c == call_sid)
+                            .map_or(g.keep, |(_, v)| *v);
                     if v == wanted {
                         g.verified.insert(call_sid.to_owned());
                     }

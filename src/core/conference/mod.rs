@@ -80,15 +80,35 @@ struct Request {
 /// Why a request was sent: where its result goes.
 #[derive(Clone, Debug, Eq, PartialEq)]
 enum Purpose {
-    Cancel { add: u32 },
-    Create { add: u32 },
-    Flag { call_sid: String, value: bool },
-    GuardUnhold { call_sid: String },
-    GuardVerify { call_sid: String },
-    Lookup { add: u32 },
-    Op { op: u32 },
-    Poll { add: u32 },
-    Workaround { call_sid: String, step: WorkaroundStep },
+    Cancel {
+        add: u32,
+    },
+    Create {
+        add: u32,
+    },
+    Flag {
+        call_sid: String,
+        value: bool,
+    },
+    GuardUnhold {
+        call_sid: String,
+    },
+    GuardVerify {
+        call_sid: String,
+    },
+    Lookup {
+        add: u32,
+    },
+    Op {
+        op: u32,
+    },
+    Poll {
+        add: u32,
+    },
+    Workaround {
+        call_sid: String,
+        step: WorkaroundStep,
+    },
 }
 
 /// The steps of the hold workaround (R5): unhold, write, re-hold (always, once unheld).
@@ -138,10 +158,9 @@ impl Conference {
             }
         }
         self.advance(now);
-        let conference_changed = self
-            .snap
-            .as_ref()
-            .is_some_and(|old| old.conference_sid.is_some() && old.conference_sid != snap.conference_sid);
+        let conference_changed = self.snap.as_ref().is_some_and(|old| {
+            old.conference_sid.is_some() && old.conference_sid != snap.conference_sid
+        });
         self.task_sid = Some(snap.task_sid.clone());
         if conference_changed || snap.is_over() {
             self.end_conference();
@@ -155,6 +174,7 @@ impl Conference {
     /// A user intent; the answer is immediate, the work shows up as commands.
     pub fn handle_intent(&mut self, intent: Intent, now: u64) -> IntentOutcome {
         self.advance(now);
+        self.lift_auth_blocks();
         let outcome = match intent {
             Intent::AddParticipant {
                 destination,
@@ -300,6 +320,14 @@ impl Conference {
         id
     }
 
+    /// A request went through (or the agent acted, with a fresh token): 403s may be over.
+    fn lift_auth_blocks(&mut self) {
+        self.auth_notified = false;
+        for leg in self.legs.values_mut() {
+            leg.auth_blocked = false;
+        }
+    }
+
     /// Emits a notification.
     fn notify(&mut self, notification: &'static str, context: Value) {
         let id = self.take_id();
@@ -311,7 +339,12 @@ impl Conference {
     }
 
     /// Emits a failure notification; a 403 becomes the (deduplicated) auth notification instead.
-    fn notify_failure(&mut self, notification: &'static str, failure: &ApiFailure, extra: &[(&str, &str)]) {
+    fn notify_failure(
+        &mut self,
+        notification: &'static str,
+        failure: &ApiFailure,
+        extra: &[(&str, &str)],
+    ) {
         if matches!(failure, ApiFailure::Auth { .. }) {
             if !self.auth_notified {
                 self.auth_notified = true;
@@ -325,7 +358,7 @@ impl Conference {
     /// Routes a settled request: request-level retries first, then the purpose's handler.
     fn on_result(&mut self, request: Request, outcome: Result<Value, ApiFailure>) {
         if outcome.is_ok() {
-            self.auth_notified = false;
+            self.lift_auth_blocks();
         }
         if let (Err(failure), false) = (&outcome, matches!(request.purpose, Purpose::Flag { .. })) {
             if !failure.is_not_found() {
@@ -429,8 +462,7 @@ impl Conference {
     /// Held, or about to be held by an operation of this engine.
     fn is_holding(&self, p: &Participant) -> bool {
         self.is_held_now(p)
-            || p
-                .call_sid
+            || p.call_sid
                 .as_deref()
                 .and_then(|c| self.legs.get(c))
                 .is_some_and(|l| l.hold_intent_until.is_some())
@@ -465,12 +497,15 @@ impl ApiResult {
             Some(other) => Some(other.to_string()),
         };
         let ok = ok.ok_or_else(|| {
-            CoreError::new(ErrorCode::InvalidResult, "result.ok is required (true or false)")
+            CoreError::new(
+                ErrorCode::InvalidResult,
+                "result.ok is required (true or false)",
+            )
         })?;
-        if ok && !(200..300).contains(&status) {
+        if ok != (200..300).contains(&status) {
             return Err(CoreError::new(
                 ErrorCode::InvalidResult,
-                format!("result.ok is true but result.status is {status}"),
+                format!("result.ok is {ok} but result.status is {status}"),
             ));
         }
         Ok(Self {

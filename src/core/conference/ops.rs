@@ -92,7 +92,9 @@ impl Conference {
         }
         let full = self.mode() == Mode::Full;
         match p.kind {
-            ParticipantKind::Customer if full && self.config.pre_hold_flag && !self.is_held_now(&p) => {
+            ParticipantKind::Customer
+                if full && self.config.pre_hold_flag && !self.is_held_now(&p) =>
+            {
                 let until = self.now + OP_TIMEOUT_MS;
                 let leg = self.legs.entry(call_sid.to_owned()).or_default();
                 leg.hold_intent_until = Some(until);
@@ -105,7 +107,10 @@ impl Conference {
             ParticipantKind::Unknown if full => {
                 if self.config.pre_hold_flag {
                     let until = self.now + OP_TIMEOUT_MS;
-                    self.legs.entry(call_sid.to_owned()).or_default().hold_intent_until = Some(until);
+                    self.legs
+                        .entry(call_sid.to_owned())
+                        .or_default()
+                        .hold_intent_until = Some(until);
                     self.start_op(call_sid, OpKind::Hold, OpStep::AwaitFlag(None));
                 } else {
                     self.send_hold(call_sid, true);
@@ -113,7 +118,10 @@ impl Conference {
                 IntentOutcome::taken_over()
             }
             ParticipantKind::Unknown => IntentOutcome::refused(
-                CoreError::new(ErrorCode::NotAvailable, "Holding added legs is off in this mode."),
+                CoreError::new(
+                    ErrorCode::NotAvailable,
+                    "Holding added legs is off in this mode.",
+                ),
                 true,
             ),
             _ => IntentOutcome::native(),
@@ -137,7 +145,10 @@ impl Conference {
                 IntentOutcome::taken_over()
             }
             ParticipantKind::Unknown => IntentOutcome::refused(
-                CoreError::new(ErrorCode::NotAvailable, "Unholding added legs is off in this mode."),
+                CoreError::new(
+                    ErrorCode::NotAvailable,
+                    "Unholding added legs is off in this mode.",
+                ),
                 true,
             ),
             _ => IntentOutcome::native(),
@@ -167,7 +178,11 @@ impl Conference {
         let Some(conference) = self.conference_sid().map(str::to_owned) else {
             return no_conference();
         };
-        let seq = self.start_op(call_sid, if muted { OpKind::Mute } else { OpKind::Unmute }, OpStep::Sending);
+        let seq = self.start_op(
+            call_sid,
+            if muted { OpKind::Mute } else { OpKind::Unmute },
+            OpStep::Sending,
+        );
         self.send(
             Endpoint::MuteParticipant,
             Params::new()
@@ -355,7 +370,10 @@ impl Conference {
     fn target(&self, call_sid: &str) -> Result<Participant, IntentOutcome> {
         if self.mode() == Mode::Disabled {
             return Err(IntentOutcome::refused(
-                CoreError::new(ErrorCode::NotAvailable, "The conference feature is disabled."),
+                CoreError::new(
+                    ErrorCode::NotAvailable,
+                    "The conference feature is disabled.",
+                ),
                 false,
             ));
         }
@@ -366,7 +384,10 @@ impl Conference {
         match snap.find(call_sid) {
             Some(p) if p.is_live() => Ok(p.clone()),
             Some(_) => Err(IntentOutcome::refused(
-                CoreError::new(ErrorCode::UnknownParticipant, "That participant has left the call."),
+                CoreError::new(
+                    ErrorCode::UnknownParticipant,
+                    "That participant has left the call.",
+                ),
                 true,
             )),
             None => Err(IntentOutcome::refused(
@@ -383,7 +404,10 @@ impl Conference {
     fn busy(&self, call_sid: &str) -> Option<IntentOutcome> {
         self.ops.iter().any(|o| o.call_sid == call_sid).then(|| {
             IntentOutcome::refused(
-                CoreError::new(ErrorCode::InProgress, "An operation on this participant is already in progress."),
+                CoreError::new(
+                    ErrorCode::InProgress,
+                    "An operation on this participant is already in progress.",
+                ),
                 true,
             )
         })
@@ -415,7 +439,10 @@ impl Conference {
 
 fn no_conference() -> IntentOutcome {
     IntentOutcome::refused(
-        CoreError::new(ErrorCode::NoConference, "The call has no conference (yet, or any more)."),
+        CoreError::new(
+            ErrorCode::NoConference,
+            "The call has no conference (yet, or any more).",
+        ),
         true,
     )
 }

@@ -32,6 +32,8 @@ pub(super) struct Leg {
     pub(super) blocked: Option<bool>,
     /// A failure of the current streak has been notified.
     pub(super) notified: bool,
+    /// A write was refused with 403: wait for a sign that the login was renewed.
+    pub(super) auth_blocked: bool,
     /// The leg is gone (20404): never written again.
     pub(super) gone: bool,
     /// This engine is about to hold the leg: keep its flag false until the hold shows.
@@ -94,10 +96,7 @@ impl Conference {
         let held_now: Vec<bool> = verdict
             .legs
             .iter()
-            .map(|l| {
-                snap.find(&l.call_sid)
-                    .is_some_and(|p| self.is_held_now(p))
-            })
+            .map(|l| snap.find(&l.call_sid).is_some_and(|p| self.is_held_now(p)))
             .collect();
         for (policy, held) in verdict.legs.into_iter().zip(held_now) {
             let leg = self.legs.entry(policy.call_sid.clone()).or_default();
@@ -127,13 +126,15 @@ impl Conference {
         if !self.is_live(&policy.call_sid) {
             return;
         }
-        let workaround_allowed = self.config.hold_workaround && policy.kind != ParticipantKind::Worker;
+        let workaround_allowed =
+            self.config.hold_workaround && policy.kind != ParticipantKind::Worker;
         let leg = self.legs.entry(policy.call_sid.clone()).or_default();
         if leg.gone
             || leg.writing.is_some()
             || leg.workaround
             || leg.confirmed == Some(policy.desired)
             || leg.blocked == Some(policy.desired)
+            || leg.auth_blocked
             || leg.retry_at.is_some()
         {
             return;
@@ -181,6 +182,7 @@ impl Conference {
         leg.writing = None;
         let failure = match outcome {
             Ok(body) => {
+                leg.auth_blocked = false;
                 let echoed = ParticipantInfo::from_body(&body)
                     .ok()
                     .and_then(|p| p.end_conference_on_exit);
@@ -201,7 +203,9 @@ impl Conference {
             return;
         }
         let unit = self.rng.unit();
-        let decision = self.retry.decide(endpoint, &failure, attempt.max(leg.attempt), unit, false);
+        let decision = self
+            .retry
+            .decide(endpoint, &failure, attempt.max(leg.attempt), unit, false);
         let leg = self.legs.entry(call_sid.to_owned()).or_default();
         if let RetryDecision::RetryAfter(ms) = decision {
             leg.attempt += 1;
@@ -212,8 +216,9 @@ impl Conference {
         if matches!(failure, ApiFailure::BadRequest { .. }) {
             leg.blocked = Some(value);
         } else if matches!(failure, ApiFailure::Auth { .. }) {
-            // Not retried now; the token may be refreshed, so try again after the longest wait.
-            leg.retry_at = Some(self.now + MAX_BACKOFF_MS);
+            // Never retried blindly: the login must be renewed first. Any later success or
+            // intent (the shim reads a fresh token per request) lifts the block.
+            leg.auth_blocked = true;
         } else {
             leg.failures += 1;
             let window = 1_000u64
@@ -285,7 +290,13 @@ impl Conference {
             }
             (WorkaroundStep::Write(value), outcome) => {
                 let gone = outcome.as_ref().is_err_and(ApiFailure::is_not_found);
-                self.on_flag_result(call_sid, value, Endpoint::UpdateParticipant, u32::MAX, outcome);
+                self.on_flag_result(
+                    call_sid,
+                    value,
+                    Endpoint::UpdateParticipant,
+                    u32::MAX,
+                    outcome,
+                );
                 if let Some(leg) = self.legs.get_mut(call_sid) {
                     leg.retry_at = None;
                 }
@@ -294,7 +305,11 @@ impl Conference {
                         Some(url) => params.with("hold", "true").with("holdUrl", url.as_str()),
                         None => params.with("hold", "true"),
                     };
-                    self.send(Endpoint::HoldParticipant, params, purpose(WorkaroundStep::Rehold));
+                    self.send(
+                        Endpoint::HoldParticipant,
+                        params,
+                        purpose(WorkaroundStep::Rehold),
+                    );
                 } else if let Some(leg) = self.legs.get_mut(call_sid) {
                     leg.workaround = false;
                 }
@@ -326,11 +341,13 @@ impl Conference {
     /// The reconciler's desired value for one leg right now.
     pub(super) fn desired_of(&self, call_sid: &str) -> Option<bool> {
         let snap = self.snap.as_ref()?;
-        monitor::evaluate(snap, self.mode(), self.pending_adds(), |p| self.is_holding(p))
-            .legs
-            .into_iter()
-            .find(|l| l.call_sid == call_sid)
-            .map(|l| l.desired)
+        monitor::evaluate(snap, self.mode(), self.pending_adds(), |p| {
+            self.is_holding(p)
+        })
+        .legs
+        .into_iter()
+        .find(|l| l.call_sid == call_sid)
+        .map(|l| l.desired)
     }
 
     /// Applies what a new snapshot tells about legs: departed legs are forgotten, hold results

@@ -45,7 +45,7 @@ pub struct ConnectingView {
     pub status: &'static str,
     /// When the add started.
     pub since_ms: u64,
-    /// When tracking gives up.
+    /// The configured ring timeout (a duration); tracking ends 15 s after `sinceMs + ringTimeoutMs`.
     pub ring_timeout_ms: u64,
 }
 

@@ -1,0 +1,141 @@
+//! The one way values cross the boundary: [`to_js`] out, [`from_js`] in, plus the checks on the
+//! bare numbers (times and command ids) the exports take.
+//!
+//! Out: `serde_wasm_bindgen`'s JSON-compatible serializer, so JavaScript gets plain objects and
+//! arrays, `null` for `None` (never `undefined`) and no `Map`s.
+//!
+//! In: `JSON.stringify` (caught) and then `serde_json`, rather than `serde_wasm_bindgen`'s
+//! deserializer. The latter turns `undefined` into `null`, BigInts into numbers and `NaN` into
+//! `null` without a word, recurses forever on a cyclic object (a trap that leaves the engine
+//! borrowed for good), and calls `Object.entries` unguarded, so a throwing getter or proxy trap
+//! unwinds through Rust frames. `JSON.stringify` turns each of those into one catchable
+//! exception, and its rules are the documented contract: every shape is a plain JSON object.
+//! Consequences, by design: a function, symbol or `undefined` *property* is dropped (an
+//! `undefined` field means absent, as everywhere in this API), `NaN` and `±Infinity` inside an
+//! object read as `null`, a `toJSON` method is honoured; a BigInt, a cycle or a throwing getter
+//! anywhere, and a top-level `undefined`, function or symbol, are errors with the caller's code.
+
+use js_sys::{Reflect, JSON};
+use serde::Serialize;
+use serde_json::Value;
+use wasm_bindgen::prelude::*;
+
+use crate::core::{CommandId, ErrorCode};
+use crate::wasm::error::ConferenceError;
+
+/// The latest time accepted: the largest time value a JS `Date` can hold (year 275760). Every time
+/// the engine derives from it (plus at most a day of configured delays) stays below 2^53, so it
+/// leaves as an exact JS number.
+const MAX_TIME_MS: f64 = 8.64e15;
+
+/// Serializes an engine output for JavaScript: plain objects, `null` for `None`.
+pub(crate) fn to_js<T: Serialize + ?Sized>(value: &T) -> JsValue {
+    let serializer = serde_wasm_bindgen::Serializer::json_compatible();
+    // invariant: engine outputs hold only strings, booleans, JSON values built by the core and
+    // integers below 2^53 (times are capped at MAX_TIME_MS on the way in, ids are u32), all of
+    // which the JSON-compatible serializer accepts.
+    value.serialize(&serializer).unwrap_throw()
+}
+
+/// Reads a JS value as JSON. `what` names the argument in messages; `code` is the error code a
+/// value that is not JSON-compatible gets (the same code the core gives a wrongly shaped one).
+pub(crate) fn from_js(
+    value: &JsValue,
+    code: ErrorCode,
+    what: &str,
+) -> Result<Value, ConferenceError> {
+    let text = JSON::stringify(value).map_err(|thrown| {
+        ConferenceError::new(
+            code,
+            format!("{what} is not JSON-compatible: {}", thrown_message(&thrown)),
+        )
+    })?;
+    let Some(text) = text.as_string() else {
+        return Err(ConferenceError::new(
+            code,
+            format!("{what} must be a JSON value, got {}", type_of(value)),
+        ));
+    };
+    serde_json::from_str(&text)
+        .map_err(|err| ConferenceError::new(code, format!("{what} could not be read: {err}")))
+}
+
+/// Reads a time argument: a finite number of milliseconds from `Date.now()`, `0 ..= 8.64e15`.
+/// Fractions (from `performance.now()` arithmetic, say) are floored.
+pub(crate) fn time_ms(value: &JsValue) -> Result<u64, ConferenceError> {
+    let ms = value.as_f64().ok_or_else(|| {
+        ConferenceError::new(
+            ErrorCode::InvalidTime,
+            format!(
+                "nowMs must be a number of milliseconds (Date.now()), got {}",
+                type_of(value)
+            ),
+        )
+    })?;
+    if !(0.0..=MAX_TIME_MS).contains(&ms) {
+        return Err(ConferenceError::new(
+            ErrorCode::InvalidTime,
+            format!(
+                "nowMs must be a finite number of milliseconds between 0 and 8.64e15, got {}",
+                show_number(ms)
+            ),
+        ));
+    }
+    // Exact: `ms` is finite, non-negative and below 2^53.
+    Ok(ms.floor() as u64)
+}
+
+/// Reads the id of an `api` command: an integer `0 ..= u32::MAX`.
+pub(crate) fn command_id(value: &JsValue) -> Result<CommandId, ConferenceError> {
+    let id = value.as_f64().ok_or_else(|| {
+        ConferenceError::new(
+            ErrorCode::InvalidResult,
+            format!(
+                "id must be the number of an api command, got {}",
+                type_of(value)
+            ),
+        )
+    })?;
+    if id.fract() != 0.0 || !(0.0..=f64::from(CommandId::MAX)).contains(&id) {
+        return Err(ConferenceError::new(
+            ErrorCode::InvalidResult,
+            format!(
+                "id must be the integer id of an api command, got {}",
+                show_number(id)
+            ),
+        ));
+    }
+    // Exact: `id` is an integer within the u32 range.
+    Ok(id as CommandId)
+}
+
+/// A number as JavaScript would print it, for messages. (`f64`'s `Display` would link Rust's float
+/// formatter, about 13 KB, for two error messages; serde_json's is linked anyway.)
+fn show_number(x: f64) -> String {
+    match serde_json::Number::from_f64(x) {
+        Some(n) => n.to_string(),
+        None if x.is_nan() => "NaN".to_owned(),
+        None if x > 0.0 => "Infinity".to_owned(),
+        None => "-Infinity".to_owned(),
+    }
+}
+
+/// `typeof value`, for messages (`null` named as such).
+fn type_of(value: &JsValue) -> String {
+    if value.is_null() {
+        return "null".to_owned();
+    }
+    value.js_typeof().as_string().unwrap_or_default()
+}
+
+/// The message of a thrown value, read without running any more of the caller's code than a
+/// `message` getter (and catching that too).
+fn thrown_message(thrown: &JsValue) -> String {
+    if let Some(text) = thrown.as_string() {
+        return text;
+    }
+    Reflect::get(thrown, &JsValue::from_str("message"))
+        .ok()
+        .and_then(|m| m.as_string())
+        .unwrap_or_else(|| "it cannot be serialized".to_owned())
+}
