@@ -279,6 +279,11 @@ impl Run {
     /// Answers everything successfully and lets every timer run until nothing is left to do.
     fn settle(&mut self, roster: [Presence; 5]) -> Result<(), TestCaseError> {
         self.apply(Step::Snapshot(roster))?;
+        // The agent acts with a working login: after a 403 the engine waits for exactly this (or
+        // a request that succeeds) before writing again. The intent itself is refused.
+        self.apply(Step::Intent(Intent::Mute {
+            call_sid: "CAnobody".into(),
+        }))?;
         for _ in 0..2_000 {
             if !self.outstanding.is_empty() {
                 let departed = self.departed.len();

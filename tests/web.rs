@@ -518,3 +518,56 @@ fn a_getter_that_calls_back_into_the_engine_mid_call_is_an_error_not_corruption(
     assert_eq!(string(&cmd, "kind"), "api");
     call(&obj, "free", &[]).expect("free");
 }
+
+/// The README's JavaScript quick start, run as written (minus the module import and `init`,
+/// which the test harness has done): it must accept the add and carry out the create plus the
+/// two flag flips, without showing an inline error.
+#[wasm_bindgen_test]
+fn the_readme_javascript_example_runs_as_written() {
+    let readme = include_str!("../README.md");
+    let block = readme
+        .split("```js\n")
+        .nth(1)
+        .and_then(|rest| rest.split("```").next())
+        .expect("the README has a js block");
+    let body: String = block
+        .lines()
+        .filter(|l| !l.starts_with("import ") && !l.contains("await init("))
+        .collect::<Vec<_>>()
+        .join("\n");
+    let class = prop(&JsValue::from(engine("{}")), "constructor");
+    let carried = Array::new();
+    let inline = Array::new();
+    let run = Function::new_with_args(
+        "ConferenceEngine, task, showInline, carryOut",
+        &format!("{body}\nreturn engine;"),
+    );
+    let show: Function = js("(errors) => (m) => errors.push(m)")
+        .dyn_into::<Function>()
+        .expect("function")
+        .call1(&JsValue::NULL, &inline)
+        .expect("closure")
+        .dyn_into()
+        .expect("function");
+    let carry: Function = js("(out) => (c) => out.push(c)")
+        .dyn_into::<Function>()
+        .expect("function")
+        .call1(&JsValue::NULL, &carried)
+        .expect("closure")
+        .dyn_into()
+        .expect("function");
+    let args = Array::of4(&class, &task(""), &show, &carry);
+    let engine = Reflect::apply(&run, &JsValue::NULL, &args).expect("the README example runs");
+    assert_eq!(inline.length(), 0, "no inline error");
+    let endpoints: Vec<String> = carried.iter().map(|c| string(&c, "endpoint")).collect();
+    assert_eq!(
+        endpoints,
+        [
+            "add-participant",
+            "update-participant",
+            "update-participant"
+        ]
+    );
+    assert_eq!(string(&carried.get(0), "params.to"), "+14155550100");
+    call(&engine, "free", &[]).expect("free");
+}

@@ -288,6 +288,9 @@ impl CallProperties {
 
 #[cfg(test)]
 mod tests {
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
     use serde_json::json;
 
     use super::*;

@@ -93,6 +93,9 @@ impl RetryPolicy {
 
 #[cfg(test)]
 mod tests {
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
     use super::*;
 
     fn failure(status: u16) -> ApiFailure {

@@ -101,12 +101,14 @@ impl Intent {
                 native_action: match o.str("nativeAction")? {
                     None | Some("HoldParticipant") => NativeHold::HoldParticipant,
                     Some("HoldCall") => NativeHold::HoldCall,
-                    Some(other) => return Err(CoreError::new(
-                        code,
-                        format!(
+                    Some(other) => {
+                        return Err(CoreError::new(
+                            code,
+                            format!(
                             "intent.nativeAction must be HoldParticipant or HoldCall, got {other}"
                         ),
-                    )),
+                        ))
+                    }
                 },
             },
             "unhold" => Self::Unhold {
@@ -183,6 +185,9 @@ impl IntentOutcome {
 
 #[cfg(test)]
 mod tests {
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
     use serde_json::json;
 
     use super::*;

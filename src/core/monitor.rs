@@ -10,9 +10,11 @@
 //! | ≤ 1 | – | – | none: leave it |
 //!
 //! The policy is *armed* while an added (`unknown`/`external`) leg is live or pending; departed
-//! legs don't count. Unarmed, the engine only restores legs it knows to be `false` where `true` is
-//! desired, and writes the flag of a leg it is about to hold; it never fights Flex's own
-//! accept-time flags. In XWT mode worker legs are never written (Flex manages them).
+//! legs don't count. Unarmed, the engine writes `true` where it is desired and the leg is known to
+//! be `false` — or its value is unknown and an added leg was ever in the call (another browser may
+//! have left it `false`) — and writes the flag of a leg it is about to hold; it never writes
+//! `false` over Flex's own accept-time flags. In XWT mode worker legs are never written (Flex
+//! manages them).
 
 use crate::core::config::Mode;
 use crate::core::snapshot::{Participant, ParticipantKind, TaskSnapshot};
@@ -36,6 +38,9 @@ pub struct LegPolicy {
 pub struct Verdict {
     /// An added leg is live or pending.
     pub armed: bool,
+    /// An added leg is or was in the call: flags may have been changed (by any browser), so an
+    /// unknown flag is not assumed to be Flex's `true`.
+    pub touched: bool,
     /// Live parties, as Flex counts them.
     pub live: usize,
     /// Desired values of the writable live legs.
@@ -62,10 +67,12 @@ pub fn evaluate(
             .count();
     let n = live.len();
     let armed = pending > 0 || live.iter().any(|p| p.kind.is_added());
+    let touched = armed || snap.participants.iter().any(|p| p.kind.is_added());
     let mut legs = Vec::new();
     if n < 2 {
         return Verdict {
             armed,
+            touched,
             live: n,
             legs,
         };
@@ -92,6 +99,7 @@ pub fn evaluate(
     }
     Verdict {
         armed,
+        touched,
         live: n,
         legs,
     }
@@ -131,6 +139,9 @@ pub fn writable(kind: &ParticipantKind, mode: Mode) -> bool {
 
 #[cfg(test)]
 mod tests {
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
     use serde_json::json;
 
     use super::*;

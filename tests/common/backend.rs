@@ -181,10 +181,16 @@ impl Backend {
         }
         match token {
             None => {
-                return plain(ApiResult::http(403, json!("Unauthorized: Token was not provided")))
+                return plain(ApiResult::http(
+                    403,
+                    json!("Unauthorized: Token was not provided"),
+                ))
             }
             Some(t) if t != self.valid_token => {
-                return plain(ApiResult::http(403, json!("Unauthorized: Token is invalid or expired")))
+                return plain(ApiResult::http(
+                    403,
+                    json!("Unauthorized: Token is invalid or expired"),
+                ))
             }
             Some(_) => {}
         }
@@ -209,7 +215,10 @@ impl Backend {
             .map(|k| format!("(/common/flex/programmable-voice/{endpoint}) Missing {k}: required"))
             .collect();
         if !missing.is_empty() {
-            return plain(ApiResult::http(400, json!({"data": null, "message": missing.join(" ")})));
+            return plain(ApiResult::http(
+                400,
+                json!({"data": null, "message": missing.join(" ")}),
+            ));
         }
         if let Some(FaultKind::Http {
             status,
@@ -235,7 +244,10 @@ impl Backend {
             result = if *status == 0 {
                 ApiResult::network("Failed to fetch")
             } else {
-                ApiResult::http(*status, json!({"success": false, "message": "Service Unavailable"}))
+                ApiResult::http(
+                    *status,
+                    json!({"success": false, "message": "Service Unavailable"}),
+                )
             };
         }
         Served {
@@ -247,12 +259,20 @@ impl Backend {
     }
 }
 
-fn conference<'a>(twilio: &Twilio, params: &'a BTreeMap<String, String>, key: &str) -> Result<&'a str, TwilioError> {
+fn conference<'a>(
+    twilio: &Twilio,
+    params: &'a BTreeMap<String, String>,
+    key: &str,
+) -> Result<&'a str, TwilioError> {
     let c = params.get(key).map_or("", String::as_str);
     if twilio.names_me(c) {
         Ok(c)
     } else {
-        Err(TwilioError::new(404, 20404, "The requested resource Conference was not found"))
+        Err(TwilioError::new(
+            404,
+            20404,
+            "The requested resource Conference was not found",
+        ))
     }
 }
 
@@ -269,17 +289,27 @@ fn handle(
             conference(twilio, params, "taskSid")?;
             let label = params.get("label").map(String::as_str);
             let leg = twilio.create(p("to"), p("from"), label, now)?.clone();
-            Ok(json!({"success": true, "participantsResponse": twilio.participant_json(&leg, false, true)}))
+            Ok(
+                json!({"success": true, "participantsResponse": twilio.participant_json(&leg, false, true)}),
+            )
         }
         "hold-participant" => {
             conference(twilio, params, "conference")?;
-            let leg = twilio.update_hold(p("participant"), p("hold") == "true", now)?.clone();
-            Ok(json!({"success": true, "participantsResponse": twilio.participant_json(&leg, leg.ecoe, false)}))
+            let leg = twilio
+                .update_hold(p("participant"), p("hold") == "true", now)?
+                .clone();
+            Ok(
+                json!({"success": true, "participantsResponse": twilio.participant_json(&leg, leg.ecoe, false)}),
+            )
         }
         "mute-participant" => {
             conference(twilio, params, "conference")?;
-            let leg = twilio.update_muted(p("participant"), p("muted") == "true", now)?.clone();
-            Ok(json!({"success": true, "participantsResponse": twilio.participant_json(&leg, leg.ecoe, false)}))
+            let leg = twilio
+                .update_muted(p("participant"), p("muted") == "true", now)?
+                .clone();
+            Ok(
+                json!({"success": true, "participantsResponse": twilio.participant_json(&leg, leg.ecoe, false)}),
+            )
         }
         "update-participant" => {
             conference(twilio, params, "conference")?;
@@ -287,7 +317,9 @@ fn handle(
             let (leg, echo) = twilio.update_ecoe(p("participant"), value, now)?;
             let leg = leg.clone();
             *echoed = Some(echo);
-            Ok(json!({"success": true, "participantsResponse": twilio.participant_json(&leg, echo, false)}))
+            Ok(
+                json!({"success": true, "participantsResponse": twilio.participant_json(&leg, echo, false)}),
+            )
         }
         "remove-participant" => {
             conference(twilio, params, "conference")?;
@@ -297,7 +329,9 @@ fn handle(
         "get-participant" => {
             conference(twilio, params, "conference")?;
             let leg = twilio.participant(p("participant"))?.clone();
-            Ok(json!({"success": true, "participantsResponse": twilio.participant_json(&leg, leg.ecoe, false)}))
+            Ok(
+                json!({"success": true, "participantsResponse": twilio.participant_json(&leg, leg.ecoe, false)}),
+            )
         }
         "get-call-properties" => {
             let leg = twilio.call(p("callSid"))?;

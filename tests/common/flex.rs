@@ -13,6 +13,17 @@ pub(crate) struct TaskView<'a> {
     pub(crate) status: &'a str,
     /// The agent's worker SID.
     pub(crate) worker_sid: &'a str,
+    /// Flex retypes a held `unknown` leg as `customer` (SPEC §3.3, §3.11 item 7).
+    pub(crate) retype_held_unknown: bool,
+}
+
+/// The `participantType` Flex shows for a leg.
+pub(crate) fn shown_type(leg: &Leg, retype_held_unknown: bool) -> &'static str {
+    if retype_held_unknown && leg.kind == Kind::Unknown && leg.hold {
+        "customer"
+    } else {
+        leg.kind.flex_type()
+    }
 }
 
 /// Whether Flex lists a leg: REST-added legs appear once they join (Flex builds participants
@@ -27,7 +38,7 @@ pub(crate) fn task_json(twilio: &Twilio, view: &TaskView<'_>) -> Value {
         .legs
         .iter()
         .filter(|l| flex_lists(l))
-        .map(|l| participant_json(twilio, l, view.worker_sid))
+        .map(|l| participant_json(twilio, l, view))
         .collect();
     json!({
         "taskSid": view.task_sid,
@@ -44,7 +55,7 @@ pub(crate) fn task_json(twilio: &Twilio, view: &TaskView<'_>) -> Value {
     })
 }
 
-fn participant_json(twilio: &Twilio, leg: &Leg, my_worker_sid: &str) -> Value {
+fn participant_json(twilio: &Twilio, leg: &Leg, view: &TaskView<'_>) -> Value {
     let worker_sid = leg.kind.worker_sid();
     let (status, connecting) = match leg.state {
         LegState::Joined => ("joined", false),
@@ -57,11 +68,11 @@ fn participant_json(twilio: &Twilio, leg: &Leg, my_worker_sid: &str) -> Value {
     };
     json!({
         "callSid": leg.call_sid,
-        "participantType": leg.kind.flex_type(),
+        "participantType": shown_type(leg, view.retype_held_unknown),
         "status": status,
         "onHold": leg.hold,
         "muted": leg.muted,
-        "isCurrentWorker": worker_sid == Some(my_worker_sid),
+        "isCurrentWorker": worker_sid == Some(view.worker_sid),
         "workerSid": worker_sid,
         "connecting": connecting,
         "participantSid": participant_sid,
@@ -134,5 +145,7 @@ pub(crate) fn route_kick(twilio: &Twilio, target_sid: &str) -> NativeTarget {
     }) {
         return NativeTarget::Leg(x.call_sid.clone());
     }
-    NativeTarget::Reject(format!("TaskRouter kick failed: {target_sid} is not a worker SID"))
+    NativeTarget::Reject(format!(
+        "TaskRouter kick failed: {target_sid} is not a worker SID"
+    ))
 }

@@ -14,6 +14,8 @@ use super::Agent;
 pub(crate) struct RequestRecord {
     /// Which browser sent it.
     pub(crate) agent: Agent,
+    /// Which engine instance of that browser (1 = the first; a reload starts the next).
+    pub(crate) generation: u32,
     /// The engine's command id.
     pub(crate) id: CommandId,
     /// Endpoint name.
@@ -147,14 +149,20 @@ pub(crate) struct Log {
 impl Log {
     /// Requests to one endpoint.
     pub(crate) fn to(&self, endpoint: &str) -> Vec<&RequestRecord> {
-        self.requests.iter().filter(|r| r.endpoint == endpoint).collect()
+        self.requests
+            .iter()
+            .filter(|r| r.endpoint == endpoint)
+            .collect()
     }
 
     /// `update-participant` requests as `(agent, participant, value, status)`.
     pub(crate) fn ecoe_writes(&self) -> Vec<(Agent, String, bool, Option<u16>)> {
         self.requests
             .iter()
-            .filter_map(|r| r.ecoe_write().map(|(c, v)| (r.agent, c.to_owned(), v, r.status)))
+            .filter_map(|r| {
+                r.ecoe_write()
+                    .map(|(c, v)| (r.agent, c.to_owned(), v, r.status))
+            })
             .collect()
     }
 
@@ -171,7 +179,9 @@ impl Log {
     pub(crate) fn naming(&self, call_sid: &str) -> Vec<&RequestRecord> {
         self.requests
             .iter()
-            .filter(|r| r.param("participant") == Some(call_sid) || r.param("callSid") == Some(call_sid))
+            .filter(|r| {
+                r.param("participant") == Some(call_sid) || r.param("callSid") == Some(call_sid)
+            })
             .collect()
     }
 

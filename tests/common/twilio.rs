@@ -182,7 +182,11 @@ impl TwilioError {
     }
 
     fn not_found(what: &str) -> Self {
-        Self::new(404, 20404, format!("The requested resource {what} was not found"))
+        Self::new(
+            404,
+            20404,
+            format!("The requested resource {what} was not found"),
+        )
     }
 }
 
@@ -281,7 +285,10 @@ impl Twilio {
     }
 
     fn record(&mut self, at: u64, call_sid: &str, change: Change) {
-        if !matches!(change, Change::Ecoe(..) | Change::EcoeIgnored(_) | Change::Muted(_)) {
+        if !matches!(
+            change,
+            Change::Ecoe(..) | Change::EcoeIgnored(_) | Change::Muted(_)
+        ) {
             self.epoch += 1;
         }
         self.dirty = true;
@@ -305,9 +312,17 @@ impl Twilio {
     }
 
     /// Adds a leg directly (test setup: the legs Flex created, or a state to start from).
-    pub(crate) fn add_joined(&mut self, kind: Kind, ecoe: bool, to: &str, from: &str, now: u64) -> String {
+    pub(crate) fn add_joined(
+        &mut self,
+        kind: Kind,
+        ecoe: bool,
+        to: &str,
+        from: &str,
+        now: u64,
+    ) -> String {
         let call_sid = self.fresh_call_sid();
-        let without_agent = !self.legs.iter().any(|l| l.is_joined() && l.is_worker());
+        let without_agent = !matches!(kind, Kind::Worker { .. })
+            && !self.legs.iter().any(|l| l.is_joined() && l.is_worker());
         self.legs.push(Leg {
             call_sid: call_sid.clone(),
             kind,
@@ -376,13 +391,29 @@ impl Twilio {
         }
         match to {
             "+15005550001" => {
-                return Err(TwilioError::new(400, 21217, "Phone number does not appear to be valid"))
+                return Err(TwilioError::new(
+                    400,
+                    21217,
+                    "Phone number does not appear to be valid",
+                ))
             }
-            "+15005550002" => return Err(TwilioError::new(400, 21214, "'To' phone number cannot be reached")),
+            "+15005550002" => {
+                return Err(TwilioError::new(
+                    400,
+                    21214,
+                    "'To' phone number cannot be reached",
+                ))
+            }
             "+15005550003" => {
-                return Err(TwilioError::new(400, 21215, "Geo permissions do not allow this call"))
+                return Err(TwilioError::new(
+                    400,
+                    21215,
+                    "Geo permissions do not allow this call",
+                ))
             }
-            "+15005550004" => return Err(TwilioError::new(400, 21216, "'To' phone number is blocked")),
+            "+15005550004" => {
+                return Err(TwilioError::new(400, 21216, "'To' phone number is blocked"))
+            }
             _ => {}
         }
         if !valid_to(to) {
@@ -390,7 +421,11 @@ impl Twilio {
         }
         if let Some(label) = label {
             if self.participant(label).is_ok() {
-                return Err(TwilioError::new(400, 16025, "A participant with this label already exists"));
+                return Err(TwilioError::new(
+                    400,
+                    16025,
+                    "A participant with this label already exists",
+                ));
             }
         }
         let call_sid = self.fresh_call_sid();
@@ -449,7 +484,12 @@ impl Twilio {
     }
 
     /// Update Participant `Hold`.
-    pub(crate) fn update_hold(&mut self, key: &str, hold: bool, now: u64) -> Result<&Leg, TwilioError> {
+    pub(crate) fn update_hold(
+        &mut self,
+        key: &str,
+        hold: bool,
+        now: u64,
+    ) -> Result<&Leg, TwilioError> {
         let i = self.updatable(key)?;
         if self.legs[i].hold != hold {
             self.legs[i].hold = hold;
@@ -460,7 +500,12 @@ impl Twilio {
     }
 
     /// Update Participant `Muted`.
-    pub(crate) fn update_muted(&mut self, key: &str, muted: bool, now: u64) -> Result<&Leg, TwilioError> {
+    pub(crate) fn update_muted(
+        &mut self,
+        key: &str,
+        muted: bool,
+        now: u64,
+    ) -> Result<&Leg, TwilioError> {
         let i = self.updatable(key)?;
         if self.legs[i].muted != muted {
             self.legs[i].muted = muted;
@@ -472,13 +517,22 @@ impl Twilio {
 
     /// Update Participant `EndConferenceOnExit`. Returns the leg and the value the response
     /// echoes.
-    pub(crate) fn update_ecoe(&mut self, key: &str, value: bool, now: u64) -> Result<(&Leg, bool), TwilioError> {
+    pub(crate) fn update_ecoe(
+        &mut self,
+        key: &str,
+        value: bool,
+        now: u64,
+    ) -> Result<(&Leg, bool), TwilioError> {
         let i = self.updatable(key)?;
         let sid = self.legs[i].call_sid.clone();
         let old = self.legs[i].ecoe;
         if self.legs[i].hold && self.quirks.held_ecoe_ignored {
             self.record(now, &sid, Change::EcoeIgnored(value));
-            let echo = if self.quirks.held_ecoe_echoes_old { old } else { value };
+            let echo = if self.quirks.held_ecoe_echoes_old {
+                old
+            } else {
+                value
+            };
             return Ok((&self.legs[i], echo));
         }
         if old != value {
@@ -513,7 +567,8 @@ impl Twilio {
 
     /// Fetch Call: any call ever created.
     pub(crate) fn call(&self, call_sid: &str) -> Result<&Leg, TwilioError> {
-        self.find(call_sid).ok_or_else(|| TwilioError::not_found("Call"))
+        self.find(call_sid)
+            .ok_or_else(|| TwilioError::not_found("Call"))
     }
 
     /// A ringing leg answers.
@@ -579,7 +634,9 @@ impl Twilio {
 
     /// Ends the conference when no participant (joined or ringing) remains.
     fn end_if_empty(&mut self, call_sid: &str, kicked: bool, now: u64) -> bool {
-        if self.status != ConfStatus::InProgress || self.legs.iter().any(|l| l.state != LegState::Left) {
+        if self.status != ConfStatus::InProgress
+            || self.legs.iter().any(|l| l.state != LegState::Left)
+        {
             return false;
         }
         let reason = if kicked {
@@ -610,7 +667,12 @@ impl Twilio {
     }
 
     /// The participantsResponse of a leg (camelCase, as the template returns it).
-    pub(crate) fn participant_json(&self, leg: &Leg, ecoe: bool, created: bool) -> serde_json::Value {
+    pub(crate) fn participant_json(
+        &self,
+        leg: &Leg,
+        ecoe: bool,
+        created: bool,
+    ) -> serde_json::Value {
         serde_json::json!({
             "accountSid": "AC00000000000000000000000000000000",
             "callSid": leg.call_sid,
@@ -648,7 +710,10 @@ impl Twilio {
 
 /// `To` syntax Twilio accepts: E.164, `sip:`, `client:`, `app:`.
 fn valid_to(to: &str) -> bool {
-    if ["sip:", "client:", "app:"].iter().any(|p| to.starts_with(p)) {
+    if ["sip:", "client:", "app:"]
+        .iter()
+        .any(|p| to.starts_with(p))
+    {
         return true;
     }
     let Some(digits) = to.strip_prefix('+') else {

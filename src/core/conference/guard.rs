@@ -6,8 +6,8 @@
 //! | others live | ringing | what must hold before the hang-up goes on |
 //! |---|---|---|
 //! | ≥ 2, or ≥ 1 with a leg ringing | – | nobody held; every other leg `true`; my leg `false` |
-//! | 1 | no | nobody held; my leg `true` if it is known to be `false` |
-//! | 0 | – | my leg `true` if it is known to be `false` |
+//! | 1 | no | nobody held; my leg `true` if it is known `false` (or unknown after an added leg) |
+//! | 0 | – | my leg `true` if it is known `false` (or unknown after an added leg) |
 //!
 //! With a leg still ringing the agent must first confirm "leave and keep the others connected";
 //! that leg keeps its create value (`false`) until a reconciler can update it.
@@ -97,11 +97,16 @@ impl Conference {
             .as_deref()
             .and_then(|c| self.legs.get(c))
             .and_then(|l| l.known());
+        // Once an added leg was in the call any browser may have left my flag false: unless it
+        // is known true, make it true so the last two parties end together.
+        let touched = snap.participants.iter().any(|p| p.kind.is_added());
         let me_target = me.call_sid.clone().and_then(|c| {
             if keep {
                 Some((c, false))
+            } else if my_known == Some(false) || (touched && my_known.is_none()) {
+                Some((c, true))
             } else {
-                (my_known == Some(false)).then_some((c, true))
+                None
             }
         });
         let any_held = targets

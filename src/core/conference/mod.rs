@@ -6,7 +6,7 @@ mod ops;
 mod reconcile;
 mod view;
 
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 use serde_json::Value;
 
@@ -18,7 +18,7 @@ use crate::core::intent::{Intent, IntentOutcome};
 use crate::core::json::Obj;
 use crate::core::notification as note;
 use crate::core::rng::Rng;
-use crate::core::snapshot::{Participant, TaskSnapshot};
+use crate::core::snapshot::{Participant, ParticipantKind, TaskSnapshot};
 
 pub use view::{ConferenceView, ConnectingView, LegView};
 
@@ -58,6 +58,9 @@ pub struct Conference {
     task_sid: Option<String>,
     snap: Option<TaskSnapshot>,
     legs: BTreeMap<String, Leg>,
+    /// Legs this engine created or ever saw as `unknown`: REST legs, whatever Flex calls them
+    /// later (Flex has been seen to retype a held `unknown` leg as `customer`).
+    rest_legs: BTreeSet<String>,
     adds: Vec<Add>,
     ops: Vec<Op>,
     in_flight: BTreeMap<CommandId, Request>,
@@ -132,6 +135,7 @@ impl Conference {
             task_sid: None,
             snap: None,
             legs: BTreeMap::new(),
+            rest_legs: BTreeSet::new(),
             adds: Vec::new(),
             ops: Vec::new(),
             in_flight: BTreeMap::new(),
@@ -145,7 +149,7 @@ impl Conference {
 
     /// A Flex task update. The first snapshot binds the engine to its task; a snapshot of another
     /// task is refused (`task_mismatch`).
-    pub fn handle_snapshot(&mut self, snap: TaskSnapshot, now: u64) -> Result<(), CoreError> {
+    pub fn handle_snapshot(&mut self, mut snap: TaskSnapshot, now: u64) -> Result<(), CoreError> {
         if let Some(bound) = &self.task_sid {
             if *bound != snap.task_sid {
                 return Err(CoreError::new(
@@ -165,6 +169,7 @@ impl Conference {
         if conference_changed || snap.is_over() {
             self.end_conference();
         }
+        self.remember_rest_legs(&mut snap);
         self.snap = Some(snap);
         self.observe_snapshot();
         self.drive();
@@ -256,6 +261,21 @@ impl Conference {
     /// The engine's configuration.
     pub fn config(&self) -> &Config {
         &self.config
+    }
+
+    /// Records `unknown` legs, and shows a known REST leg that Flex retyped as `customer` as
+    /// `unknown` again, so it is routed through REST (never Flex's native customer hold).
+    fn remember_rest_legs(&mut self, snap: &mut TaskSnapshot) {
+        for p in &mut snap.participants {
+            let Some(call_sid) = p.call_sid.as_deref() else {
+                continue;
+            };
+            if p.kind == ParticipantKind::Unknown {
+                self.rest_legs.insert(call_sid.to_owned());
+            } else if p.kind == ParticipantKind::Customer && self.rest_legs.contains(call_sid) {
+                p.kind = ParticipantKind::Unknown;
+            }
+        }
     }
 
     /// Moves the clock forward (never back).
@@ -428,6 +448,7 @@ impl Conference {
 
     /// The conference is over (or another one began): forget everything about it.
     fn end_conference(&mut self) {
+        self.rest_legs.clear();
         self.adds.clear();
         self.ops.clear();
         self.legs.clear();

@@ -107,7 +107,7 @@ impl Conference {
             let needed = if verdict.armed {
                 known != Some(policy.desired)
             } else if policy.desired {
-                known == Some(false)
+                known == Some(false) || (verdict.touched && known.is_none())
             } else {
                 leg.hold_intent_until.is_some() && known != Some(false)
             };
