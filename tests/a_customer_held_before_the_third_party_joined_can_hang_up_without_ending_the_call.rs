@@ -3,9 +3,10 @@
 //! native hold. A dials X, X answers, then C hangs up while held. The conference continues; A and
 //! X are reconciled to true. Final: A and X joined, both true.
 
-#![cfg(not(target_arch = "wasm32"))]
-
 mod common;
+
+#[cfg(target_arch = "wasm32")]
+use wasm_bindgen_test::wasm_bindgen_test as test;
 
 use common::twilio::Change;
 use common::{Agent, Native, World, X_NUMBER};

@@ -3,9 +3,10 @@
 //! up, finds the leg and sends no second create. Without it: no second create and an "outcome
 //! unknown" notification. Final: exactly one X leg.
 
-#![cfg(not(target_arch = "wasm32"))]
-
 mod common;
+
+#[cfg(target_arch = "wasm32")]
+use wasm_bindgen_test::wasm_bindgen_test as test;
 
 use common::{Agent, Fault, LegState, Setup, World, X_NUMBER};
 use flex_conference::core::notification as note;

@@ -2,9 +2,10 @@
 //! at true. When the monitor starts, its first evaluation writes (or reads, then writes) every
 //! leg whose confirmed value is unknown; no edge history is needed. Final: all false.
 
-#![cfg(not(target_arch = "wasm32"))]
-
 mod common;
+
+#[cfg(target_arch = "wasm32")]
+use wasm_bindgen_test::wasm_bindgen_test as test;
 
 use common::{Agent, Kind, Setup, CALLER_ID, X_NUMBER};
 

@@ -4,9 +4,10 @@
 //! joined, both true; when either later hangs up the conference ends
 //! (`participant-with-end-conference-on-exit-left`) and the other drops.
 
-#![cfg(not(target_arch = "wasm32"))]
-
 mod common;
+
+#[cfg(target_arch = "wasm32")]
+use wasm_bindgen_test::wasm_bindgen_test as test;
 
 use common::{Agent, LegState, Setup, World};
 

@@ -5,9 +5,10 @@
 //! documented limitation). (b) X unanswered → C alone with true until C hangs up
 //! (`last-participant-left`).
 
-#![cfg(not(target_arch = "wasm32"))]
-
 mod common;
+
+#[cfg(target_arch = "wasm32")]
+use wasm_bindgen_test::wasm_bindgen_test as test;
 
 use common::{Agent, LegState, World, X_NUMBER};
 

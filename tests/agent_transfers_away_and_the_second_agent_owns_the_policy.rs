@@ -3,9 +3,10 @@
 //! worker is live; the designated reconciler (B, now the only worker) owns the policy. Final: B,
 //! C, X all false; after B leaves, C and X both true.
 
-#![cfg(not(target_arch = "wasm32"))]
-
 mod common;
+
+#[cfg(target_arch = "wasm32")]
+use wasm_bindgen_test::wasm_bindgen_test as test;
 
 use common::{Agent, LegState, Setup, World};
 

@@ -3,9 +3,10 @@
 //! card while X rings (name = the dialed number, Hold impossible, Remove possible) that goes once
 //! X joins as `unknown`; X is false from creation. Final: in progress, A, C, X joined, all false.
 
-#![cfg(not(target_arch = "wasm32"))]
-
 mod common;
+
+#[cfg(target_arch = "wasm32")]
+use wasm_bindgen_test::wasm_bindgen_test as test;
 
 use common::{Agent, LegState, Setup, World, X_NUMBER};
 use flex_conference::core::ErrorCode;

@@ -3,9 +3,10 @@
 //! validation → `PS_ExternalWarmTransferInvalidPhoneNumber` with Twilio's message; no leg, no
 //! card; A and C restored to true. Final: A and C joined, both true.
 
-#![cfg(not(target_arch = "wasm32"))]
-
 mod common;
+
+#[cfg(target_arch = "wasm32")]
+use wasm_bindgen_test::wasm_bindgen_test as test;
 
 use common::{Agent, Fault, World, X_NUMBER};
 use flex_conference::core::{notification as note, ErrorCode};

@@ -3,9 +3,10 @@
 //! participant; A and C are restored to true; a "not answered" notification. Final: in progress,
 //! A and C joined, both true.
 
-#![cfg(not(target_arch = "wasm32"))]
-
 mod common;
+
+#[cfg(target_arch = "wasm32")]
+use wasm_bindgen_test::wasm_bindgen_test as test;
 
 use common::{Agent, World, X_NUMBER};
 use flex_conference::core::notification as note;

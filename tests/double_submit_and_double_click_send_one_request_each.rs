@@ -2,9 +2,10 @@
 //! clicked twice. One `add-participant`, one `hold-participant`; no pending-invocation exception
 //! escapes (the second click is refused and its native action aborted). Final: one X leg, held.
 
-#![cfg(not(target_arch = "wasm32"))]
-
 mod common;
+
+#[cfg(target_arch = "wasm32")]
+use wasm_bindgen_test::wasm_bindgen_test as test;
 
 use common::{Agent, Native, World, X_NUMBER};
 use flex_conference::core::ErrorCode;

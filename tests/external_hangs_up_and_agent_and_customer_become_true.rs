@@ -2,9 +2,10 @@
 //! are reconciled to true. Final: A and C both true; if A then hangs up the conference ends and C
 //! drops.
 
-#![cfg(not(target_arch = "wasm32"))]
-
 mod common;
+
+#[cfg(target_arch = "wasm32")]
+use wasm_bindgen_test::wasm_bindgen_test as test;
 
 use common::{Agent, Setup, World};
 

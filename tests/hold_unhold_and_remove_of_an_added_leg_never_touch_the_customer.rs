@@ -5,9 +5,10 @@
 //! hold C if interception failed); after the removal A and C are reconciled to true. Final: A and
 //! C joined, both true; X gone (a fetch answers 20404).
 
-#![cfg(not(target_arch = "wasm32"))]
-
 mod common;
+
+#[cfg(target_arch = "wasm32")]
+use wasm_bindgen_test::wasm_bindgen_test as test;
 
 use common::{Agent, LegState, Native, Setup, World};
 

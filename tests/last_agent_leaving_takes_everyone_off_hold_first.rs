@@ -4,9 +4,10 @@
 //! `PS_FailedHangupOnConferenceWithExternalParties` shows the underlying error. Final: unchanged,
 //! A still in.
 
-#![cfg(not(target_arch = "wasm32"))]
-
 mod common;
+
+#[cfg(target_arch = "wasm32")]
+use wasm_bindgen_test::wasm_bindgen_test as test;
 
 use common::twilio::Change;
 use common::{Agent, Fault, LegState, Setup, World};

@@ -4,9 +4,10 @@
 //! changes; (c) removing a leg that already left → 20404 → success, no error toast, the leg is
 //! absent.
 
-#![cfg(not(target_arch = "wasm32"))]
-
 mod common;
+
+#[cfg(target_arch = "wasm32")]
+use wasm_bindgen_test::wasm_bindgen_test as test;
 
 use common::{Agent, Fault, LegState, Native, Setup, World, TOKEN, X_NUMBER};
 use flex_conference::core::notification as note;

@@ -2,9 +2,10 @@
 //! `remove-participant` on the ringing leg; the card disappears; A and C restored to true; no flag
 //! write ever targets the ringing leg. Final: A and C both true; no X.
 
-#![cfg(not(target_arch = "wasm32"))]
-
 mod common;
+
+#[cfg(target_arch = "wasm32")]
+use wasm_bindgen_test::wasm_bindgen_test as test;
 
 use common::{Agent, LegState, Native, World, X_NUMBER};
 

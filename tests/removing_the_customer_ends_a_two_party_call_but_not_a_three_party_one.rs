@@ -3,9 +3,10 @@
 //! `participant-with-end-conference-on-exit-kicked`. (b) A, C, X, all false: A removes C; final:
 //! in progress, A and X both true.
 
-#![cfg(not(target_arch = "wasm32"))]
-
 mod common;
+
+#[cfg(target_arch = "wasm32")]
+use wasm_bindgen_test::wasm_bindgen_test as test;
 
 use common::{Agent, Native, Setup, World};
 

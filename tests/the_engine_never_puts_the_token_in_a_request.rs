@@ -3,9 +3,10 @@
 //! no request the engine builds contains a `Token` field, and after a refresh the driver's next
 //! request carries the new token while the call is unaffected.
 
-#![cfg(not(target_arch = "wasm32"))]
-
 mod common;
+
+#[cfg(target_arch = "wasm32")]
+use wasm_bindgen_test::wasm_bindgen_test as test;
 
 use common::{Agent, Setup, World, Y_NUMBER};
 

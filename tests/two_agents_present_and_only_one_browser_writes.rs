@@ -1,9 +1,10 @@
 //! SPEC §13 scenario 14, "Two agents present": A, B, C, X live; X leaves, then B leaves. Exactly
 //! one browser writes; no duplicate writes per (callSid, value). Final: A and C both true.
 
-#![cfg(not(target_arch = "wasm32"))]
-
 mod common;
+
+#[cfg(target_arch = "wasm32")]
+use wasm_bindgen_test::wasm_bindgen_test as test;
 
 use common::{Agent, Setup, World};
 

@@ -3,9 +3,10 @@
 //! and X false while three are live; when X leaves C is set true (no stranding); removing C goes
 //! through `remove-participant`. Final: A and C live, C true (A's flag is Flex's).
 
-#![cfg(not(target_arch = "wasm32"))]
-
 mod common;
+
+#[cfg(target_arch = "wasm32")]
+use wasm_bindgen_test::wasm_bindgen_test as test;
 
 use common::{Agent, Native, Setup, World, X_NUMBER};
 use flex_conference::core::ErrorCode;
