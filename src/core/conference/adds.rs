@@ -256,6 +256,7 @@ impl Conference {
         let (cancel, label) = (add.cancel, add.label.clone());
         let failure = match outcome.and_then(|b| ParticipantInfo::from_body(&b)) {
             Ok(p) => {
+                self.record_created_flag(&p);
                 self.created(seq, &conference, p.call_sid, cancel, false);
                 return;
             }
@@ -304,6 +305,7 @@ impl Conference {
         match outcome.and_then(|b| ParticipantInfo::from_body(&b)) {
             Ok(p) => {
                 let answered = p.status.as_deref() == Some("connected");
+                self.record_created_flag(&p);
                 self.created(seq, &conference, p.call_sid, cancel, answered);
             }
             Err(f) if f.is_not_found() && creates < MAX_CREATES && !cancel => {
@@ -443,6 +445,14 @@ impl Conference {
             );
         }
         self.observe_adds();
+    }
+
+    /// The backend reported the new leg's flag (the template creates it `false`): no need to
+    /// write it again once it joins.
+    fn record_created_flag(&mut self, p: &ParticipantInfo) {
+        if let Some(flag) = p.end_conference_on_exit {
+            self.legs.entry(p.call_sid.clone()).or_default().confirmed = Some(flag);
+        }
     }
 
     fn create(&mut self, seq: u32, conference: &str) {

@@ -453,7 +453,7 @@ impl Conference {
         self.ops.clear();
         self.legs.clear();
         self.delayed.clear();
-        self.in_flight.clear();
+        // Requests still in flight keep their ids: their results are accepted and ignored.
         self.leaving_until = None;
         if self.guard.take().is_some() {
             self.answer_hangup(true, "not_guarded");

@@ -357,7 +357,9 @@ impl Conference {
             return;
         };
         // Legs that departed (or vanished) are forgotten; a leg that answered 20404 but still
-        // shows live stays known as gone, so it isn't written again while Flex catches up.
+        // shows live stays known as gone, so it isn't written again while Flex catches up; a leg
+        // still being dialed keeps the flag its create reported.
+        let dialing: Vec<&str> = self.adds.iter().filter_map(|a| a.call_sid()).collect();
         self.legs.retain(|call_sid, leg| match snap.find(call_sid) {
             Some(p) if p.is_live() => {
                 if leg.hold_known.is_some_and(|(h, _)| h == p.on_hold) {
@@ -368,7 +370,7 @@ impl Conference {
                 }
                 true
             }
-            _ => leg.writing.is_some() || leg.workaround,
+            _ => leg.writing.is_some() || leg.workaround || dialing.contains(&call_sid.as_str()),
         });
         self.observe_adds();
     }
