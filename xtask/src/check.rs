@@ -139,6 +139,14 @@ fn checks(scope: Scope) -> Vec<Check> {
                 "warnings",
             ]),
         });
+        checks.push(Check {
+            name: "docs",
+            step: Step::cargo().env("RUSTDOCFLAGS", "-D warnings").args([
+                "doc",
+                "--no-deps",
+                "--workspace",
+            ]),
+        });
     }
     if scope.wasm() {
         // `--all-targets` covers `--lib` too: lib, tests and examples for wasm32.
@@ -160,7 +168,8 @@ fn checks(scope: Scope) -> Vec<Check> {
     if scope.native() {
         checks.push(Check {
             name: "native tests",
-            step: Step::cargo().args(["test", "--workspace"]),
+            // Every failing test binary is reported, not only the first.
+            step: Step::cargo().args(["test", "--workspace", "--no-fail-fast"]),
         });
     }
     if scope.wasm() {
@@ -247,6 +256,7 @@ mod tests {
             [
                 "fmt",
                 "clippy (native)",
+                "docs",
                 "clippy (wasm32)",
                 "native tests",
                 "wasm tests (headless Chromium)"
@@ -254,7 +264,7 @@ mod tests {
         );
         assert_eq!(
             names(Scope::Native),
-            ["fmt", "clippy (native)", "native tests"]
+            ["fmt", "clippy (native)", "docs", "native tests"]
         );
         assert_eq!(
             names(Scope::Wasm),

@@ -356,8 +356,12 @@ impl Conference {
         let status = match outcome.and_then(|b| CallProperties::from_body(&b)) {
             Ok(c) => c.status,
             Err(f) if f.is_not_found() => CallStatus::Other("not-found".into()),
-            Err(_) => {
+            Err(f) => {
                 backoff(interval, next_poll);
+                if matches!(f, ApiFailure::Auth { .. }) {
+                    // Polling goes on (the cap ends it); the agent learns the login expired.
+                    self.notify_failure(note::AUTH_EXPIRED, &f, &[]);
+                }
                 return;
             }
         };

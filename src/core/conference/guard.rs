@@ -6,7 +6,7 @@
 //! | others live | ringing | what must hold before the hang-up goes on |
 //! |---|---|---|
 //! | ≥ 2, or ≥ 1 with a leg ringing | – | nobody held; every other leg `true`; my leg `false` |
-//! | 1 | no | nobody held; my leg `true` if it is known `false` (or unknown after an added leg) |
+//! | 1 | no | my leg `true` if it is known `false` (or unknown after an added leg); the call then ends with me, so nobody needs unholding |
 //! | 0 | – | my leg `true` if it is known `false` (or unknown after an added leg) |
 //!
 //! With a leg still ringing the agent must first confirm "leave and keep the others connected";
@@ -109,18 +109,16 @@ impl Conference {
                 None
             }
         });
-        let any_held = targets
-            .iter()
-            .filter_map(|c| snap.find(c))
-            .any(|p| self.is_held_now(p));
-        if !keep && !any_held && me_target.is_none() {
+        if !keep && me_target.is_none() {
+            // My leg ends the conference as I leave: nobody stays behind, held or not.
             self.answer_hangup(true, "not_guarded");
             return IntentOutcome::native();
         }
         self.guard = Some(Guard {
             deadline: self.now + self.config.guard_timeout_ms,
             keep,
-            targets,
+            // Without `keep` my leg ends the conference: there is nobody to take off hold.
+            targets: if keep { targets } else { Vec::new() },
             me: me_target,
             unholding: BTreeSet::new(),
             unheld: BTreeSet::new(),
