@@ -74,8 +74,10 @@ impl Add {
             } else {
                 (*next_poll).min(self.cap(config))
             }),
-            AddPhase::Answered { .. } => Some(self.cap(config)),
-            _ => None,
+            AddPhase::Answered { .. }
+            | AddPhase::Creating
+            | AddPhase::LookingUp
+            | AddPhase::Cancelling { .. } => Some(self.cap(config)),
         }
     }
 
@@ -193,9 +195,7 @@ impl Conference {
         for add in &mut self.adds {
             let cap = add.cap(&self.config);
             match &mut add.phase {
-                AddPhase::Ringing { .. } | AddPhase::Answered { .. } if now >= cap => {
-                    expired.push(add.seq);
-                }
+                _ if now >= cap => expired.push(add.seq),
                 AddPhase::Ringing {
                     call_sid,
                     next_poll,
@@ -209,12 +209,28 @@ impl Conference {
             }
         }
         for seq in expired {
-            if let Some(add) = self.take_add(seq) {
-                if matches!(add.phase, AddPhase::Ringing { .. }) && !add.cancel {
+            let Some(add) = self.take_add(seq) else {
+                continue;
+            };
+            match add.phase {
+                AddPhase::Ringing { .. } if !add.cancel => {
                     let mut ctx = add.context();
                     ctx["status"] = json!("timeout");
                     self.notify(note::NOT_ANSWERED, ctx);
                 }
+                // The driver never answered the create or the lookup: say so, don't hang.
+                AddPhase::Creating | AddPhase::LookingUp => {
+                    let failure = ApiFailure::Network {
+                        message: "No answer from the serverless backend".into(),
+                    };
+                    let destination = add.destination.as_str();
+                    self.notify_failure(
+                        note::ADD_OUTCOME_UNKNOWN,
+                        &failure,
+                        &[("destination", destination)],
+                    );
+                }
+                _ => {}
             }
         }
         for (seq, call_sid) in polls {

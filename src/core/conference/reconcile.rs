@@ -12,6 +12,9 @@ use crate::core::snapshot::ParticipantKind;
 
 /// Longest back-off between failed writes of one leg.
 const MAX_BACKOFF_MS: u64 = 30_000;
+/// A flag write whose result never came is given up after this (the driver should have timed
+/// it out long before); a late result is still applied.
+const STALE_WRITE_MS: u64 = 30_000;
 /// How long a hold/unhold result of this engine outranks a snapshot that hasn't caught up.
 pub(super) const HOLD_KNOWN_MS: u64 = 10_000;
 
@@ -22,6 +25,8 @@ pub(super) struct Leg {
     pub(super) confirmed: Option<bool>,
     /// A write of this value is in flight.
     pub(super) writing: Option<bool>,
+    /// When that write was sent.
+    pub(super) writing_since: u64,
     /// No write before this time (back-off).
     pub(super) retry_at: Option<u64>,
     /// Request-level attempts in the current streak.
@@ -53,6 +58,7 @@ impl Leg {
     /// The earliest time something about this leg changes by itself.
     pub(super) fn deadline(&self) -> Option<u64> {
         [
+            self.writing.map(|_| self.writing_since + STALE_WRITE_MS),
             self.retry_at,
             self.hold_intent_until,
             self.hold_known.map(|(_, t)| t),
@@ -64,6 +70,9 @@ impl Leg {
 
     /// Drops what has expired.
     pub(super) fn expire(&mut self, now: u64) {
+        if self.writing.is_some() && self.writing_since + STALE_WRITE_MS <= now {
+            self.writing = None;
+        }
         if self.retry_at.is_some_and(|t| t <= now) {
             self.retry_at = None;
         }
@@ -157,6 +166,7 @@ impl Conference {
             return;
         }
         leg.writing = Some(policy.desired);
+        leg.writing_since = self.now;
         self.send(
             Endpoint::UpdateParticipant,
             params.with("endConferenceOnExit", bool_str(policy.desired)),
@@ -271,6 +281,7 @@ impl Conference {
                 if let Some(leg) = self.legs.get_mut(call_sid) {
                     leg.hold_known = Some((false, self.now + HOLD_KNOWN_MS));
                     leg.writing = Some(desired);
+                    leg.writing_since = self.now;
                 }
                 self.send(
                     Endpoint::UpdateParticipant,
