@@ -10,13 +10,15 @@ mod intent;
 mod json;
 pub mod monitor;
 pub mod notification;
+mod result;
 mod rng;
 mod snapshot;
 
 pub use command::{Command, CommandId};
-pub use conference::{ApiResult, Conference, ConferenceView, ConnectingView, LegView};
+pub use conference::{Conference, ConferenceView, ConnectingView, LegView};
 pub use config::{Config, Mode};
 pub use destination::Destination;
 pub use error::{CoreError, ErrorCode};
 pub use intent::{Intent, IntentOutcome, NativeHold};
+pub use result::ApiResult;
 pub use snapshot::{Participant, ParticipantKind, ParticipantStatus, TaskSnapshot, TaskStatus};

@@ -4,19 +4,20 @@ mod adds;
 mod guard;
 mod ops;
 mod reconcile;
+mod requests;
 mod view;
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 use serde_json::Value;
 
-use crate::api::{classify, ApiFailure, Endpoint, Params, RetryDecision, RetryPolicy};
+use crate::api::{classify, ApiFailure, RetryPolicy};
 use crate::core::command::{failure_context, Command, CommandId};
 use crate::core::config::{Config, Mode};
 use crate::core::error::{CoreError, ErrorCode};
 use crate::core::intent::{Intent, IntentOutcome};
-use crate::core::json::Obj;
 use crate::core::notification as note;
+use crate::core::result::ApiResult;
 use crate::core::rng::Rng;
 use crate::core::snapshot::{Participant, ParticipantKind, TaskSnapshot};
 
@@ -26,6 +27,7 @@ use adds::Add;
 use guard::Guard;
 use ops::Op;
 use reconcile::Leg;
+use requests::{Purpose, Request, WorkaroundStep};
 
 /// How long the engine stays quiet after it let this agent's hang-up go: the agent's leg is on
 /// its way out and another browser (or nobody) owns the policy.
@@ -69,57 +71,6 @@ pub struct Conference {
     leaving_until: Option<u64>,
     auth_notified: bool,
     out: VecDeque<Command>,
-}
-
-/// A request the engine sent and awaits, or will send again.
-#[derive(Clone, Debug)]
-struct Request {
-    endpoint: Endpoint,
-    params: Params,
-    purpose: Purpose,
-    attempt: u32,
-}
-
-/// Why a request was sent: where its result goes.
-#[derive(Clone, Debug, Eq, PartialEq)]
-enum Purpose {
-    Cancel {
-        add: u32,
-    },
-    Create {
-        add: u32,
-    },
-    Flag {
-        call_sid: String,
-        value: bool,
-    },
-    GuardUnhold {
-        call_sid: String,
-    },
-    GuardVerify {
-        call_sid: String,
-    },
-    Lookup {
-        add: u32,
-    },
-    Op {
-        op: u32,
-    },
-    Poll {
-        add: u32,
-    },
-    Workaround {
-        call_sid: String,
-        step: WorkaroundStep,
-    },
-}
-
-/// The steps of the hold workaround (R5): unhold, write, re-hold (always, once unheld).
-#[derive(Clone, Copy, Debug, Eq, PartialEq)]
-enum WorkaroundStep {
-    Unhold,
-    Write(bool),
-    Rehold,
 }
 
 impl Conference {
@@ -312,28 +263,6 @@ impl Conference {
         self.reconcile();
     }
 
-    /// Sends a new request.
-    fn send(&mut self, endpoint: Endpoint, params: Params, purpose: Purpose) -> CommandId {
-        self.resend(Request {
-            endpoint,
-            params,
-            purpose,
-            attempt: 0,
-        })
-    }
-
-    /// Sends a request (again) under a fresh id.
-    fn resend(&mut self, request: Request) -> CommandId {
-        let id = self.take_id();
-        self.out.push_back(Command::Api {
-            id,
-            endpoint: request.endpoint,
-            params: request.params.clone(),
-        });
-        self.in_flight.insert(id, request);
-        id
-    }
-
     fn take_id(&mut self) -> CommandId {
         let id = self.next_id;
         self.next_id = self.next_id.wrapping_add(1).max(1);
@@ -373,69 +302,6 @@ impl Conference {
             return;
         }
         self.notify(notification, failure_context(failure, extra));
-    }
-
-    /// Routes a settled request: request-level retries first, then the purpose's handler.
-    fn on_result(&mut self, request: Request, outcome: Result<Value, ApiFailure>) {
-        if outcome.is_ok() {
-            self.lift_auth_blocks();
-        }
-        if let (Err(failure), false) = (&outcome, matches!(request.purpose, Purpose::Flag { .. })) {
-            if !failure.is_not_found() {
-                let unit = self.rng.unit();
-                let decision = self.retry.decide(
-                    request.endpoint,
-                    failure,
-                    request.attempt,
-                    unit,
-                    self.config.extensions,
-                );
-                // A retry nobody needs any more falls through: the handler sees the failure.
-                if let (RetryDecision::RetryAfter(ms), true) =
-                    (decision, self.still_wanted(&request.purpose))
-                {
-                    let at = self.now + ms;
-                    self.delayed.push((
-                        at,
-                        Request {
-                            attempt: request.attempt + 1,
-                            ..request
-                        },
-                    ));
-                    return;
-                }
-            }
-        }
-        match request.purpose {
-            Purpose::Flag { call_sid, value } => {
-                self.on_flag_result(&call_sid, value, request.endpoint, request.attempt, outcome);
-            }
-            Purpose::Create { add } => self.on_create_result(add, outcome),
-            Purpose::Lookup { add } => self.on_lookup_result(add, outcome),
-            Purpose::Poll { add } => self.on_poll_result(add, outcome),
-            Purpose::Cancel { add } => self.on_cancel_result(add, outcome),
-            Purpose::Op { op } => self.on_op_result(op, outcome),
-            Purpose::GuardUnhold { call_sid } => self.on_guard_unhold(&call_sid, outcome),
-            Purpose::GuardVerify { call_sid } => self.on_guard_verify(&call_sid, outcome),
-            Purpose::Workaround { call_sid, step } => self.on_workaround(&call_sid, step, outcome),
-        }
-    }
-
-    /// Whether a delayed request still serves something.
-    fn still_wanted(&self, purpose: &Purpose) -> bool {
-        match purpose {
-            Purpose::Cancel { add }
-            | Purpose::Create { add }
-            | Purpose::Lookup { add }
-            | Purpose::Poll { add } => self.adds.iter().any(|a| a.seq == *add),
-            Purpose::Op { op } => self.ops.iter().any(|o| o.seq == *op),
-            Purpose::GuardUnhold { call_sid } | Purpose::GuardVerify { call_sid } => {
-                self.guard.is_some() && self.is_live(call_sid)
-            }
-            Purpose::Flag { call_sid, .. } | Purpose::Workaround { call_sid, .. } => {
-                self.conference_sid().is_some() && self.is_live(call_sid)
-            }
-        }
     }
 
     /// The conference SID of a live call, if any.
@@ -491,75 +357,5 @@ impl Conference {
 
     fn mode(&self) -> Mode {
         self.config.mode()
-    }
-}
-
-/// The outcome of an `api` command as the driver saw it.
-#[derive(Clone, Debug, PartialEq)]
-pub struct ApiResult {
-    /// HTTP status; 0 when no response arrived.
-    pub status: u16,
-    /// The body: parsed JSON, or the raw text as a string.
-    pub body: Value,
-    /// Set when no response arrived.
-    pub network_error: Option<String>,
-}
-
-impl ApiResult {
-    /// Parses `{ ok, status, body, networkError }`.
-    pub fn from_json(value: &Value) -> Result<Self, CoreError> {
-        let o = Obj::new(value, ErrorCode::InvalidResult, "result")?;
-        let ok = o.bool("ok")?;
-        let status = o.uint("status", 999)?.unwrap_or(0);
-        let status = u16::try_from(status).unwrap_or(0);
-        let network_error = match o.field("networkError") {
-            None | Some(Value::Bool(false)) => None,
-            Some(Value::String(s)) => Some(s.clone()),
-            Some(other) => Some(other.to_string()),
-        };
-        let ok = ok.ok_or_else(|| {
-            CoreError::new(
-                ErrorCode::InvalidResult,
-                "result.ok is required (true or false)",
-            )
-        })?;
-        if ok != (200..300).contains(&status) {
-            return Err(CoreError::new(
-                ErrorCode::InvalidResult,
-                format!("result.ok is {ok} but result.status is {status}"),
-            ));
-        }
-        Ok(Self {
-            status,
-            body: o.field("body").cloned().unwrap_or(Value::Null),
-            network_error: if ok { None } else { network_error },
-        })
-    }
-
-    /// A successful JSON response (for tests and harnesses).
-    pub fn ok(body: Value) -> Self {
-        Self {
-            status: 200,
-            body,
-            network_error: None,
-        }
-    }
-
-    /// An HTTP error response.
-    pub fn http(status: u16, body: Value) -> Self {
-        Self {
-            status,
-            body,
-            network_error: None,
-        }
-    }
-
-    /// No response arrived.
-    pub fn network(message: &str) -> Self {
-        Self {
-            status: 0,
-            body: Value::Null,
-            network_error: Some(message.to_owned()),
-        }
     }
 }
