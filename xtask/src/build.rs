@@ -12,7 +12,7 @@ use crate::setup::{self, Needs, WASM_TARGET};
 use crate::Result;
 
 /// Budget for the gzipped (`gzip -9`) `pkg/flex_conference_bg.wasm`, in bytes.
-const GZIP_BUDGET_BYTES: u64 = 150_000;
+const GZIP_BUDGET_BYTES: u64 = 100_000;
 
 /// The wasm file cargo builds for the package (`flex-conference` → `flex_conference`).
 const CARGO_WASM: &str = "flex_conference.wasm";
@@ -48,10 +48,13 @@ pub(crate) fn run(enforce_budget: bool) -> Result<()> {
         .join(CARGO_WASM);
     // `--omit-default-module-path`: no `new URL(…, import.meta.url)` in the glue, which
     // webpack 4 (flex-plugin-scripts 7) cannot parse; the loader passes the bytes.
+    // `--remove-name-section`: the function names are a quarter of the module (measured
+    // 296,455 → 218,105 bytes raw, 101,999 → 83,850 gzip); panics still print their message.
     let bindgen = Step::new("wasm-bindgen").args([
         "--target",
         "web",
         "--omit-default-module-path",
+        "--remove-name-section",
         "--out-dir",
         PKG_DIR,
         &wasm.display().to_string(),

@@ -177,6 +177,11 @@ fn checks(scope: Scope) -> Vec<Check> {
             name: "wasm tests (headless Chromium)",
             step: wasm_tests(),
         });
+        // The release build and wasm-bindgen as `cargo xtask build` runs them, plus the budget.
+        checks.push(Check {
+            name: "size (release wasm)",
+            step: Step::cargo().args(["xtask", "size"]),
+        });
     }
     checks
 }
@@ -259,7 +264,8 @@ mod tests {
                 "docs",
                 "clippy (wasm32)",
                 "native tests",
-                "wasm tests (headless Chromium)"
+                "wasm tests (headless Chromium)",
+                "size (release wasm)"
             ]
         );
         assert_eq!(
@@ -268,7 +274,11 @@ mod tests {
         );
         assert_eq!(
             names(Scope::Wasm),
-            ["clippy (wasm32)", "wasm tests (headless Chromium)"]
+            [
+                "clippy (wasm32)",
+                "wasm tests (headless Chromium)",
+                "size (release wasm)"
+            ]
         );
     }
 
