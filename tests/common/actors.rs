@@ -59,7 +59,7 @@ impl World {
         let native = if outcome.as_ref().is_some_and(|o| o.abort_native) {
             Native::Aborted
         } else {
-            self.run_native(action, &payload)
+            self.run_native(agent, action, &payload)
         };
         let record = ActionRecord {
             agent,
@@ -107,8 +107,25 @@ impl World {
     }
 
     /// Flex's native action (SPEC §3.8).
-    fn run_native(&mut self, action: &str, payload: &Value) -> Native {
+    fn run_native(&mut self, agent: Agent, action: &str, payload: &Value) -> Native {
         let target_sid = payload["targetSid"].as_str().unwrap_or("");
+        if matches!(action, "HoldParticipant" | "UnholdParticipant") {
+            // `TaskHelper.canHold(task)`: a live call with this worker on it, not held; unhold
+            // also accepts the worker's own SID.
+            let me = self.agents[agent.index()]
+                .call_sid
+                .as_deref()
+                .and_then(|c| self.twilio.find(c));
+            let can_hold = me.is_some_and(|l| l.is_joined() && !l.hold);
+            let own_unhold = action == "UnholdParticipant"
+                && target_sid == agent.worker_sid()
+                && me.is_some_and(Leg::is_joined);
+            if !can_hold && !own_unhold {
+                return Native::Rejected(format!(
+                    "{action}: TaskHelper.canHold is false for {agent:?}"
+                ));
+            }
+        }
         let (route, hold) = match action {
             "HoldParticipant" => (flex::route_hold(&self.twilio, target_sid), Some(true)),
             "UnholdParticipant" => (flex::route_hold(&self.twilio, target_sid), Some(false)),
@@ -122,13 +139,13 @@ impl World {
             NativeTarget::Reject(msg) => return Native::Rejected(msg),
         };
         let now = self.now;
-        match hold {
-            Some(h) => {
-                if let Err(e) = self.twilio.update_hold(&call_sid, h, now) {
-                    return Native::Rejected(e.to_string());
-                }
-            }
-            None => self.twilio.leave(&call_sid, true, now),
+        let done = match hold {
+            Some(h) => self.twilio.update_hold(&call_sid, h, now).map(|_| ()),
+            // A TaskRouter kick or a CBM remove: a ringing native leg is canceled.
+            None => self.twilio.delete(&call_sid, now),
+        };
+        if let Err(e) = done {
+            return Native::Rejected(e.to_string());
         }
         Native::Ran(call_sid)
     }
@@ -297,15 +314,21 @@ impl World {
         self.twilio.leave(&me, false, now);
     }
 
-    /// A second agent joins through an internal transfer; Flex gives B ECOE=false (a worker is
-    /// already live, SPEC §3.4). B's browser loads the plugin.
+    /// A second agent joins through an internal transfer; Flex's accept-time flag (SPEC §3.4):
+    /// ECOE = `liveWorkerCount === 0`, so false while another worker is live (true after a cold
+    /// transfer). B's browser loads the plugin.
     pub(crate) fn second_agent_joins_by_transfer(&mut self) -> String {
         let now = self.now;
+        let no_live_worker = !self
+            .twilio
+            .legs
+            .iter()
+            .any(|l| l.is_joined() && l.is_worker());
         let b = self.twilio.add_joined(
             Kind::Worker {
                 worker_sid: Agent::B.worker_sid(),
             },
-            false,
+            no_live_worker,
             "client:agent_b",
             CUSTOMER_NUMBER,
             now,

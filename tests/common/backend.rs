@@ -6,7 +6,8 @@
 //! twilioDocPage }`) → "commit then fail" faults replace the successful response. A dropped
 //! request never reaches the server. Success bodies are HTTP 200 with the template's envelopes.
 //! `get-participant` exists only when `extensions` is on (otherwise the platform answers 404
-//! with a text body).
+//! with a text body). Only `add-participant` may name the conference by FriendlyName; the
+//! participant endpoints need the `CF…` SID (Twilio's Fetch/Update/Delete Participant).
 
 use std::collections::BTreeMap;
 
@@ -259,13 +260,20 @@ impl Backend {
     }
 }
 
+/// The conference a request names. Only Create accepts the FriendlyName; Fetch, Update and
+/// Delete Participant need the `CF…` SID (SPEC §9.3), so a task SID there is 404 / 20404.
 fn conference<'a>(
     twilio: &Twilio,
     params: &'a BTreeMap<String, String>,
     key: &str,
 ) -> Result<&'a str, TwilioError> {
     let c = params.get(key).map_or("", String::as_str);
-    if twilio.names_me(c) {
+    let ok = if key == "taskSid" {
+        twilio.names_me(c)
+    } else {
+        c == twilio.conference_sid
+    };
+    if ok {
         Ok(c)
     } else {
         Err(TwilioError::new(

@@ -82,6 +82,8 @@ fn participant_json(twilio: &Twilio, leg: &Leg, view: &TaskView<'_>) -> Value {
             "conferenceSid": twilio.conference_sid,
             "hold": leg.hold,
             "muted": leg.muted,
+            "endConferenceOnExit": leg.event_ecoe,
+            "startConferenceOnEnter": true,
             "from": leg.from,
             "to": leg.to,
         },
@@ -90,7 +92,8 @@ fn participant_json(twilio: &Twilio, leg: &Leg, view: &TaskView<'_>) -> Value {
 
 /// Where Flex's native `HoldParticipant`/`UnholdParticipant`/`KickParticipant` land (SPEC §3.8):
 /// a worker SID targets that worker, a native XWT participant SID that leg, **anything else the
-/// customer** (hold) or nothing (kick: TaskRouter expects a worker SID).
+/// customer** (hold) or nothing (kick: TaskRouter expects a worker SID). The actor also applies
+/// `TaskHelper.canHold` to the hold actions.
 #[derive(Clone, Debug, Eq, PartialEq)]
 pub(crate) enum NativeTarget {
     /// The call SID of the leg acted on.
@@ -99,23 +102,23 @@ pub(crate) enum NativeTarget {
     Reject(String),
 }
 
-/// Routes a native hold/unhold by `targetSid`.
+/// Routes a native hold/unhold by `targetSid`: Flex routes by the kind of SID, so a worker's or
+/// native XWT participant's SID whose leg is not in the call fails instead of holding the
+/// customer.
 pub(crate) fn route_hold(twilio: &Twilio, target_sid: &str) -> NativeTarget {
-    let live = |l: &&Leg| l.state == LegState::Joined;
-    if let Some(w) = twilio
-        .legs
-        .iter()
-        .filter(live)
-        .find(|l| l.kind.worker_sid() == Some(target_sid))
-    {
-        return NativeTarget::Leg(w.call_sid.clone());
+    let addressed = twilio.legs.iter().rev().find(|l| match &l.kind {
+        Kind::Worker { worker_sid } => worker_sid == target_sid,
+        Kind::External { participant_sid } => participant_sid == target_sid,
+        Kind::Customer | Kind::Unknown => false,
+    });
+    match addressed {
+        Some(l) if l.state == LegState::Joined => NativeTarget::Leg(l.call_sid.clone()),
+        Some(l) => NativeTarget::Reject(format!(
+            "{target_sid} is not in the conference ({:?})",
+            l.state
+        )),
+        None => customer(twilio),
     }
-    if let Some(x) = twilio.legs.iter().filter(live).find(
-        |l| matches!(&l.kind, Kind::External { participant_sid } if participant_sid == target_sid),
-    ) {
-        return NativeTarget::Leg(x.call_sid.clone());
-    }
-    customer(twilio)
 }
 
 /// The customer leg, for `HoldCall`/`UnholdCall` and misrouted holds.

@@ -260,6 +260,7 @@ impl World {
     pub(crate) fn new(setup: Setup) -> Self {
         let mut twilio = Twilio::new(twilio::sid("CF", 0xc0f), Agent::A.task_sid());
         twilio.quirks = setup.quirks.clone();
+        twilio.labels = setup.extensions;
         let a = twilio.add_joined(
             Kind::Worker {
                 worker_sid: Agent::A.worker_sid(),

@@ -17,7 +17,8 @@
 //!   - any operation on a departed or unknown leg, or on a conference that is not in progress,
 //!     answers **404 / 20404**.
 //! * Create (`add-participant`) makes a ringing `unknown` leg with ECOE=false and stores its
-//!   label; malformed `To` → 400/13223; Twilio's magic test numbers (§9.5) fail as documented.
+//!   label (usable as a key only when [`Twilio::labels`] is on, i.e. the backend has the
+//!   project's extensions); malformed `To` → 400/13223; Twilio's magic test numbers (§9.5) fail as documented.
 //!   An unanswered leg drops by itself `no-answer` after `ring_timeout_ms` (Twilio's `Timeout`
 //!   default 60 s plus its 5 s buffer) unless a test drives it first.
 
@@ -99,7 +100,7 @@ pub(crate) struct Leg {
     pub(crate) muted: bool,
     /// `endConferenceOnExit`.
     pub(crate) ecoe: bool,
-    /// `label` given at create.
+    /// `label` the create request carried (addressable only when [`Twilio::labels`] is on).
     pub(crate) label: Option<String>,
     /// `To`.
     pub(crate) to: String,
@@ -111,6 +112,10 @@ pub(crate) struct Leg {
     pub(crate) left_at: Option<u64>,
     /// It joined while no worker was live (no reconciler could have written it).
     pub(crate) joined_without_agent: bool,
+    /// `endConferenceOnExit` as the leg's last conference event (join, hold, mute, leave)
+    /// carried it: what Flex's `mediaProperties.endConferenceOnExit` shows. A REST ECOE update
+    /// emits no event here (whether it does is [U], SPEC §3.3), so this may be stale.
+    pub(crate) event_ecoe: bool,
 }
 
 impl Leg {
@@ -251,6 +256,10 @@ pub(crate) struct Twilio {
     pub(crate) epoch: u64,
     /// How long a created leg rings before Twilio gives up (`no-answer`).
     pub(crate) ring_timeout_ms: u64,
+    /// Participants can be addressed by `label`. Off when the backend lacks the project's
+    /// extensions: the reference `add-participant` never passes `Label` to Twilio (SPEC §8.2), so
+    /// [`Leg::label`] then only records what the request carried.
+    pub(crate) labels: bool,
     next_sid: u64,
     dirty: bool,
 }
@@ -274,6 +283,7 @@ impl Twilio {
             history: Vec::new(),
             epoch: 0,
             ring_timeout_ms: 65_000,
+            labels: true,
             next_sid: 0x1000,
             dirty: true,
         }
@@ -290,6 +300,14 @@ impl Twilio {
             Change::Ecoe(..) | Change::EcoeIgnored(_) | Change::Muted(_)
         ) {
             self.epoch += 1;
+        }
+        if matches!(
+            change,
+            Change::Joined | Change::Left(_) | Change::Hold(_) | Change::Muted(_)
+        ) {
+            if let Some(leg) = self.find_mut(call_sid) {
+                leg.event_ecoe = leg.ecoe;
+            }
         }
         self.dirty = true;
         self.history.push(ModelEvent {
@@ -337,6 +355,7 @@ impl Twilio {
             joined_at: Some(now),
             left_at: None,
             joined_without_agent: without_agent,
+            event_ecoe: ecoe,
         });
         self.record(now, &call_sid, Change::Joined);
         call_sid
@@ -360,7 +379,8 @@ impl Twilio {
         self.legs
             .iter()
             .position(|l| {
-                l.state != LegState::Left && (l.call_sid == key || l.label.as_deref() == Some(key))
+                l.state != LegState::Left
+                    && (l.call_sid == key || (self.labels && l.label.as_deref() == Some(key)))
             })
             .ok_or_else(|| TwilioError::not_found("Participant"))
     }
@@ -419,7 +439,7 @@ impl Twilio {
         if !valid_to(to) {
             return Err(TwilioError::new(400, 13223, "Invalid phone number format"));
         }
-        if let Some(label) = label {
+        if let Some(label) = label.filter(|_| self.labels) {
             if self.participant(label).is_ok() {
                 return Err(TwilioError::new(
                     400,
@@ -443,6 +463,7 @@ impl Twilio {
             joined_at: None,
             left_at: None,
             joined_without_agent: false,
+            event_ecoe: false,
         });
         self.record(now, &call_sid, Change::Created);
         Ok(self.legs.last().expect("the leg was just pushed"))
@@ -466,6 +487,7 @@ impl Twilio {
             joined_at: None,
             left_at: None,
             joined_without_agent: false,
+            event_ecoe: false,
         });
         self.record(now, &call_sid, Change::Created);
         call_sid
@@ -676,7 +698,7 @@ impl Twilio {
         serde_json::json!({
             "accountSid": "AC00000000000000000000000000000000",
             "callSid": leg.call_sid,
-            "label": leg.label,
+            "label": if self.labels { leg.label.as_deref() } else { None },
             "conferenceSid": self.conference_sid,
             "endConferenceOnExit": ecoe,
             "hold": leg.hold,

@@ -349,7 +349,37 @@ impl Conference {
         }
     }
 
+    /// Polls a ringing leg now (the hang-up guard wants to know whether it answered).
+    pub(super) fn poll_now(&mut self, seq: u32) {
+        let Some(add) = self.adds.iter_mut().find(|a| a.seq == seq) else {
+            return;
+        };
+        let AddPhase::Ringing {
+            call_sid, polling, ..
+        } = &mut add.phase
+        else {
+            return;
+        };
+        *polling = true;
+        let call_sid = call_sid.clone();
+        self.send(
+            Endpoint::GetCallProperties,
+            Params::new().with("callSid", call_sid),
+            Purpose::Poll { add: seq },
+        );
+    }
+
+    /// Whether a leg answered (by its status) though the snapshot doesn't show it yet.
+    pub(super) fn is_answered_add(&self, call_sid: &str) -> bool {
+        self.adds
+            .iter()
+            .any(|a| matches!(&a.phase, AddPhase::Answered { call_sid: c } if c == call_sid))
+    }
+
     pub(super) fn on_poll_result(&mut self, seq: u32, outcome: Result<Value, ApiFailure>) {
+        if let Some(guard) = self.guard.as_mut() {
+            guard.polled.insert(seq);
+        }
         let max = self.config.poll_max_ms;
         let now = self.now;
         let Some(add) = self.adds.iter_mut().find(|a| a.seq == seq) else {

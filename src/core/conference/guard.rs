@@ -16,6 +16,7 @@ use std::collections::BTreeSet;
 
 use serde_json::Value;
 
+use super::adds::AddPhase;
 use super::reconcile::HOLD_KNOWN_MS;
 use super::{Conference, Purpose};
 use crate::api::{ApiFailure, Endpoint, Params, ParticipantInfo};
@@ -24,7 +25,7 @@ use crate::core::config::Mode;
 use crate::core::intent::IntentOutcome;
 use crate::core::monitor::LegPolicy;
 use crate::core::notification as note;
-use crate::core::snapshot::ParticipantKind;
+use crate::core::snapshot::{Participant, ParticipantKind};
 
 /// The guard in progress.
 #[derive(Clone, Debug)]
@@ -36,6 +37,10 @@ pub(super) struct Guard {
     targets: Vec<String>,
     /// My leg, and the value it must have (`None`: leave it).
     me: Option<(String, bool)>,
+    /// Take held parties off hold first (not in XWT mode, where Flex manages holds).
+    unhold: bool,
+    /// Ringing adds whose status was checked once since the guard started.
+    pub(super) polled: BTreeSet<u32>,
     unholding: BTreeSet<String>,
     unheld: BTreeSet<String>,
     verifying: BTreeSet<String>,
@@ -65,12 +70,13 @@ impl Conference {
             .iter()
             .filter(|p| p.kind == ParticipantKind::Worker && !p.is_current_worker)
             .count();
-        if self.mode() != Mode::Full || other_workers > 0 {
+        if self.mode() == Mode::Disabled || other_workers > 0 {
             self.answer_hangup(true, "not_guarded");
             return IntentOutcome::native();
         }
-        let targets: Vec<String> = live
+        let others: Vec<&Participant> = live
             .iter()
+            .copied()
             .filter(|p| {
                 matches!(
                     p.kind,
@@ -79,31 +85,42 @@ impl Conference {
                         | ParticipantKind::External
                 )
             })
-            .filter_map(|p| p.call_sid.clone())
             .collect();
+        // Every live party counts, even one Flex shows without a call SID; only addressable
+        // legs can be written.
+        let targets: Vec<String> = others.iter().filter_map(|p| p.call_sid.clone()).collect();
         let ringing = self.pending_adds()
             + snap
                 .participants
                 .iter()
                 .filter(|p| p.connecting && p.kind.is_added() && p.status_is_joinable())
                 .count();
-        let keep = targets.len() >= 2 || (ringing > 0 && !targets.is_empty());
+        let keep = others.len() >= 2 || (ringing > 0 && !others.is_empty());
+        if self.mode() == Mode::Xwt {
+            // Flex manages worker legs and holds here; the flags of the parties staying behind
+            // are still ours (C8): with two or more of them, all must be true before I go.
+            if others.len() < 2 {
+                self.answer_hangup(true, "not_guarded");
+                return IntentOutcome::native();
+            }
+            self.start_guard(true, targets, None, false);
+            return IntentOutcome::native();
+        }
         if keep && ringing > 0 && !confirm_leave {
             self.answer_hangup(false, "confirm_leave");
             return IntentOutcome::native();
         }
-        let my_known = me
-            .call_sid
-            .as_deref()
-            .and_then(|c| self.legs.get(c))
-            .and_then(|l| l.known());
+        let mine = me.call_sid.as_deref().and_then(|c| self.legs.get(c));
+        let confirmed = mine.and_then(|l| l.confirmed);
+        let writing = mine.is_some_and(|l| l.writing.is_some());
         // Once an added leg was in the call any browser may have left my flag false: unless it
-        // is known true, make it true so the last two parties end together.
+        // is confirmed true (a write still in flight doesn't count), make it true so the last
+        // two parties end together.
         let touched = snap.participants.iter().any(|p| p.kind.is_added());
         let me_target = me.call_sid.clone().and_then(|c| {
             if keep {
                 Some((c, false))
-            } else if my_known == Some(false) || (touched && my_known.is_none()) {
+            } else if confirmed == Some(false) || writing || (touched && confirmed.is_none()) {
                 Some((c, true))
             } else {
                 None
@@ -114,18 +131,31 @@ impl Conference {
             self.answer_hangup(true, "not_guarded");
             return IntentOutcome::native();
         }
+        // Without `keep` my leg ends the conference: there is nobody to take off hold.
+        let targets = if keep { targets } else { Vec::new() };
+        self.start_guard(keep, targets, me_target, true);
+        IntentOutcome::native()
+    }
+
+    fn start_guard(
+        &mut self,
+        keep: bool,
+        targets: Vec<String>,
+        me: Option<(String, bool)>,
+        unhold: bool,
+    ) {
         self.guard = Some(Guard {
             deadline: self.now + self.config.guard_timeout_ms,
             keep,
-            // Without `keep` my leg ends the conference: there is nobody to take off hold.
-            targets: if keep { targets } else { Vec::new() },
-            me: me_target,
+            targets,
+            me,
+            unhold,
+            polled: BTreeSet::new(),
             unholding: BTreeSet::new(),
             unheld: BTreeSet::new(),
             verifying: BTreeSet::new(),
             verified: BTreeSet::new(),
         });
-        IntentOutcome::native()
     }
 
     /// Moves the guard on: unholds, then flags, then (with extensions) read-back, then release.
@@ -153,6 +183,11 @@ impl Conference {
                 continue;
             }
             if self.is_held_now(p) && !guard.unheld.contains(call_sid) {
+                if !guard.unhold {
+                    // XWT: Flex owns holds, and a held leg's flag can't be written (Twilio
+                    // ignores it); don't hold the hang-up back for what can't be done.
+                    continue;
+                }
                 settled = false;
                 if !guard.unholding.contains(call_sid) {
                     self.send(
@@ -179,6 +214,28 @@ impl Conference {
             if !self.legs.get(call_sid).is_some_and(|l| l.gone) {
                 wanted.push((call_sid.clone(), *value, ParticipantKind::Worker));
             }
+        }
+        // A leg that may have answered since the last snapshot: check each once, and if it is
+        // live, it stays behind too and must be true.
+        let mut polls = Vec::new();
+        for add in &self.adds {
+            match &add.phase {
+                AddPhase::Ringing { polling, .. }
+                    if guard.keep && !guard.polled.contains(&add.seq) =>
+                {
+                    settled = false;
+                    if !polling {
+                        polls.push(add.seq);
+                    }
+                }
+                AddPhase::Answered { call_sid } if guard.keep => {
+                    wanted.push((call_sid.clone(), true, ParticipantKind::Unknown));
+                }
+                _ => {}
+            }
+        }
+        for seq in polls {
+            self.poll_now(seq);
         }
         for (call_sid, value, kind) in &wanted {
             let leg = self.legs.entry(call_sid.clone()).or_default();

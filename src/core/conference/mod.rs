@@ -63,6 +63,9 @@ pub struct Conference {
     /// Legs this engine created or ever saw as `unknown`: REST legs, whatever Flex calls them
     /// later (Flex has been seen to retype a held `unknown` leg as `customer`).
     rest_legs: BTreeSet<String>,
+    /// Non-worker legs seen held: with `pre_hold_flag` their flag was set false before the hold
+    /// (perhaps by an earlier engine of this browser), so an unknown value isn't Flex's `true`.
+    seen_held: BTreeSet<String>,
     adds: Vec<Add>,
     ops: Vec<Op>,
     in_flight: BTreeMap<CommandId, Request>,
@@ -87,6 +90,7 @@ impl Conference {
             snap: None,
             legs: BTreeMap::new(),
             rest_legs: BTreeSet::new(),
+            seen_held: BTreeSet::new(),
             adds: Vec::new(),
             ops: Vec::new(),
             in_flight: BTreeMap::new(),
@@ -217,10 +221,23 @@ impl Conference {
     /// Records `unknown` legs, and shows a known REST leg that Flex retyped as `customer` as
     /// `unknown` again, so it is routed through REST (never Flex's native customer hold).
     fn remember_rest_legs(&mut self, snap: &mut TaskSnapshot) {
+        // Two live "customers" means Flex retyped an added leg this engine never saw as
+        // `unknown` (a reload): native routing would be ambiguous, so both go through REST.
+        let customers = snap
+            .live()
+            .iter()
+            .filter(|p| p.kind == ParticipantKind::Customer)
+            .count();
         for p in &mut snap.participants {
             let Some(call_sid) = p.call_sid.as_deref() else {
                 continue;
             };
+            if p.on_hold && p.kind != ParticipantKind::Worker {
+                self.seen_held.insert(call_sid.to_owned());
+            }
+            if customers > 1 && p.kind == ParticipantKind::Customer && p.is_live() {
+                self.rest_legs.insert(call_sid.to_owned());
+            }
             if p.kind == ParticipantKind::Unknown {
                 self.rest_legs.insert(call_sid.to_owned());
             } else if p.kind == ParticipantKind::Customer && self.rest_legs.contains(call_sid) {
@@ -315,6 +332,7 @@ impl Conference {
     /// The conference is over (or another one began): forget everything about it.
     fn end_conference(&mut self) {
         self.rest_legs.clear();
+        self.seen_held.clear();
         self.adds.clear();
         self.ops.clear();
         self.legs.clear();

@@ -400,8 +400,18 @@ impl Conference {
         }
     }
 
-    /// Refuses a second operation on a leg that has one in flight (double clicks).
+    /// Refuses a second operation on a leg that has one in flight (double clicks), and any
+    /// operation while the hang-up guard runs (it would fight the guard's unholds and flags).
     fn busy(&self, call_sid: &str) -> Option<IntentOutcome> {
+        if self.guard.is_some() {
+            return Some(IntentOutcome::refused(
+                CoreError::new(
+                    ErrorCode::InProgress,
+                    "The call is being handed over for you to leave; try again if you stay.",
+                ),
+                true,
+            ));
+        }
         self.ops.iter().any(|o| o.call_sid == call_sid).then(|| {
             IntentOutcome::refused(
                 CoreError::new(

@@ -116,7 +116,9 @@ impl Conference {
             let needed = if verdict.armed {
                 known != Some(policy.desired)
             } else if policy.desired {
-                known == Some(false) || (verdict.touched && known.is_none())
+                let touched = verdict.touched
+                    || (self.config.pre_hold_flag && self.seen_held.contains(&policy.call_sid));
+                known == Some(false) || (touched && known.is_none())
             } else {
                 leg.hold_intent_until.is_some() && known != Some(false)
             };
@@ -132,7 +134,7 @@ impl Conference {
         let Some(conference) = self.conference_sid().map(str::to_owned) else {
             return;
         };
-        if !self.is_live(&policy.call_sid) {
+        if !self.is_live(&policy.call_sid) && !self.is_answered_add(&policy.call_sid) {
             return;
         }
         let workaround_allowed =
@@ -222,6 +224,13 @@ impl Conference {
             leg.retry_at = Some(self.now + ms);
             return;
         }
+        self.give_up_write(call_sid, value, &failure, unit);
+    }
+
+    /// A write (or the hold workaround's unhold) failed for good: back off (growing, capped,
+    /// jittered), block a 400 or a 403, and notify once per failure streak.
+    fn give_up_write(&mut self, call_sid: &str, value: bool, failure: &ApiFailure, unit: f64) {
+        let leg = self.legs.entry(call_sid.to_owned()).or_default();
         leg.attempt = 0;
         if matches!(failure, ApiFailure::BadRequest { .. }) {
             leg.blocked = Some(value);
@@ -239,14 +248,14 @@ impl Conference {
         let first = !leg.notified;
         leg.notified = true;
         if self.guard_owns(call_sid) {
-            self.abort_guard("flag_failed", Some(&failure));
+            self.abort_guard("flag_failed", Some(failure));
             return;
         }
-        if self.fail_ops_waiting_on(call_sid, &failure) {
+        if self.fail_ops_waiting_on(call_sid, failure) {
             return;
         }
         if first {
-            self.notify_failure(note::FLAG_UPDATE_FAILED, &failure, &[]);
+            self.notify_failure(note::FLAG_UPDATE_FAILED, failure, &[]);
         }
     }
 
@@ -293,10 +302,11 @@ impl Conference {
                 if let Some(leg) = self.legs.get_mut(call_sid) {
                     leg.workaround = false;
                     leg.gone |= failure.is_not_found();
-                    leg.retry_at = Some(self.now + 5_000);
                 }
                 if !failure.is_not_found() {
-                    self.notify_failure(note::FLAG_UPDATE_FAILED, &failure, &[]);
+                    let desired = self.desired_of(call_sid).unwrap_or(false);
+                    let unit = self.rng.unit();
+                    self.give_up_write(call_sid, desired, &failure, unit);
                 }
             }
             (WorkaroundStep::Write(value), outcome) => {
@@ -308,9 +318,8 @@ impl Conference {
                     u32::MAX,
                     outcome,
                 );
-                if let Some(leg) = self.legs.get_mut(call_sid) {
-                    leg.retry_at = None;
-                }
+                // No retry inside the workaround (the leg is audibly unheld): a failure backs
+                // off like any write, after the re-hold below.
                 if !gone {
                     let params = match &self.config.hold_url {
                         Some(url) => params.with("hold", "true").with("holdUrl", url.as_str()),
