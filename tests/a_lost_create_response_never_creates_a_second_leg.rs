@@ -1,7 +1,8 @@
 //! SPEC §13 scenario 18, "Lost create response": the backend commits the create, then answers
 //! 503 (or drops the connection). With the `get-participant` extension the client looks the label
-//! up, finds the leg and sends no second create. Without it: no second create and an "outcome
-//! unknown" notification. Final: exactly one X leg.
+//! up, finds the leg and sends no second create; if the label is absent (never created, or
+//! created and already ended) it still sends no second create and tells the agent. Without it: no
+//! second create and an "outcome unknown" notification. Final: exactly one X leg.
 
 mod common;
 
@@ -64,23 +65,45 @@ fn a_create_committed_then_cut_off_is_found_by_label_and_not_repeated() {
 }
 
 #[test]
-fn a_create_lost_before_reaching_the_server_is_repeated_once_after_the_lookup_finds_nothing() {
+fn a_create_lost_before_reaching_the_server_is_not_repeated_and_the_agent_can_dial_again() {
+    // Twilio hides ended legs, so "absent" may also mean "created and already ended": dialing
+    // again on its own could ring the same person twice (DESIGN §6 invariant 5). The agent is
+    // told, and dialing again works.
     let mut w = Setup::default().extensions(true).start();
     w.settle();
+    let (a, c) = (w.agent_leg(Agent::A), w.customer.clone());
     w.inject(Fault::drop("add-participant", 1));
     assert!(w.agent_dials(Agent::A, X_NUMBER).accepted);
-    w.run_for(3_000);
-    let adds = w.log.to("add-participant");
+    w.settle();
     assert_eq!(
-        adds.len(),
-        2,
-        "looked up, absent, created again\n{}",
+        w.log.to("add-participant").len(),
+        1,
+        "no second create\n{}",
         w.dump()
     );
     assert_eq!(
+        w.log.to("get-participant").len(),
+        1,
+        "looked up once\n{}",
+        w.dump()
+    );
+    assert_eq!(
+        w.log.notifications_with(note::ADD_OUTCOME_UNKNOWN).len(),
+        1,
+        "{}",
+        w.dump()
+    );
+    assert!(w.legs_to(X_NUMBER).is_empty());
+    w.assert_final(&[(&a, true), (&c, true)], &[]);
+
+    assert!(w.agent_dials(Agent::A, X_NUMBER).accepted);
+    w.run_for(3_000);
+    let adds = w.log.to("add-participant");
+    assert_eq!(adds.len(), 2, "{}", w.dump());
+    assert_ne!(
         adds[0].param("label"),
         adds[1].param("label"),
-        "same idempotency label"
+        "a new add, a new label"
     );
     let x = w.leg_to(X_NUMBER).call_sid.clone();
     w.external_answers(&x);

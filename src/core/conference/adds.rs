@@ -14,8 +14,6 @@ use crate::core::notification as note;
 
 /// How long after the ring timeout an unanswered leg is still tracked.
 const CAP_MARGIN_MS: u64 = 15_000;
-/// Creates per add, counting one re-create after a lookup found nothing.
-const MAX_CREATES: u32 = 2;
 
 /// One add in progress.
 #[derive(Clone, Debug)]
@@ -27,7 +25,6 @@ pub(super) struct Add {
     pub(super) phase: AddPhase,
     pub(super) since: u64,
     pub(super) cancel: bool,
-    pub(super) creates: u32,
 }
 
 /// Where an add stands.
@@ -134,7 +131,6 @@ impl Conference {
             phase: AddPhase::Creating,
             since: self.now,
             cancel: false,
-            creates: 0,
         });
         self.create(seq, &conference);
         IntentOutcome::taken_over()
@@ -317,33 +313,38 @@ impl Conference {
         let Some(add) = self.adds.iter().find(|a| a.seq == seq) else {
             return;
         };
-        let (cancel, creates) = (add.cancel, add.creates);
+        let cancel = add.cancel;
         match outcome.and_then(|b| ParticipantInfo::from_body(&b)) {
             Ok(p) => {
                 let answered = p.status.as_deref() == Some("connected");
                 self.record_created_flag(&p);
                 self.created(seq, &conference, p.call_sid, cancel, answered);
             }
-            Err(f) if f.is_not_found() && creates < MAX_CREATES && !cancel => {
-                self.create(seq, &conference);
-            }
-            Err(f) if f.is_not_found() => {
-                // Nothing was created: with a cancel pending, that is the wanted outcome.
-                if let Some(add) = self.take_add(seq) {
-                    if !cancel {
-                        let destination = add.destination.as_str().to_owned();
-                        self.notify_failure(note::ADD_FAILED, &f, &[("destination", &destination)]);
-                    }
-                }
-            }
+            // Absent means "never created" *or* "created and already ended" (Twilio hides ended
+            // legs): dialing again could ring the same person twice and break "one add, at most
+            // one leg". The agent is told and can dial again.
             Err(f) => {
                 if let Some(add) = self.take_add(seq) {
-                    let destination = add.destination.as_str().to_owned();
-                    self.notify_failure(
-                        note::ADD_OUTCOME_UNKNOWN,
-                        &f,
-                        &[("destination", &destination)],
-                    );
+                    if !(cancel && f.is_not_found()) {
+                        let destination = add.destination.as_str().to_owned();
+                        let failure = if f.is_not_found() {
+                            ApiFailure::Twilio {
+                                status: f.status(),
+                                code: f.twilio_code(),
+                                message: "The call was not created, or has already ended. Dial \
+                                          again if needed."
+                                    .into(),
+                                doc_page: None,
+                            }
+                        } else {
+                            f
+                        };
+                        self.notify_failure(
+                            note::ADD_OUTCOME_UNKNOWN,
+                            &failure,
+                            &[("destination", &destination)],
+                        );
+                    }
                 }
             }
         }
@@ -458,7 +459,12 @@ impl Conference {
                 );
             }
             _ => {
-                self.take_add(seq);
+                if let Some(add) = self.take_add(seq) {
+                    if let Some(call_sid) = add.call_sid() {
+                        let call_sid = call_sid.to_owned();
+                        self.mark_departed(&call_sid);
+                    }
+                }
             }
         }
     }
@@ -509,7 +515,6 @@ impl Conference {
         let Some(add) = self.adds.iter_mut().find(|a| a.seq == seq) else {
             return;
         };
-        add.creates += 1;
         add.phase = AddPhase::Creating;
         let params = Params::new()
             .with("taskSid", conference)

@@ -39,6 +39,8 @@ pub(super) struct Guard {
     me: Option<(String, bool)>,
     /// Take held parties off hold first (not in XWT mode, where Flex manages holds).
     unhold: bool,
+    /// Live parties staying behind that Flex shows without a call SID (counted, not written).
+    unaddressable: usize,
     /// Ringing adds whose status was checked once since the guard started.
     pub(super) polled: BTreeSet<u32>,
     unholding: BTreeSet<String>,
@@ -103,7 +105,8 @@ impl Conference {
                 self.answer_hangup(true, "not_guarded");
                 return IntentOutcome::native();
             }
-            self.start_guard(true, targets, None, false);
+            let unaddressable = others.len().saturating_sub(targets.len());
+            self.start_guard(true, targets, unaddressable, None, false);
             return IntentOutcome::native();
         }
         if keep && ringing > 0 && !confirm_leave {
@@ -132,8 +135,9 @@ impl Conference {
             return IntentOutcome::native();
         }
         // Without `keep` my leg ends the conference: there is nobody to take off hold.
+        let unaddressable = others.len().saturating_sub(targets.len());
         let targets = if keep { targets } else { Vec::new() };
-        self.start_guard(keep, targets, me_target, true);
+        self.start_guard(keep, targets, unaddressable, me_target, true);
         IntentOutcome::native()
     }
 
@@ -141,10 +145,21 @@ impl Conference {
         &mut self,
         keep: bool,
         targets: Vec<String>,
+        unaddressable: usize,
         me: Option<(String, bool)>,
         unhold: bool,
     ) {
+        // Back-off from failures before the hang-up would outlast the guard: start afresh (a
+        // failure now aborts the guard instead).
+        for call_sid in targets.iter().chain(me.as_ref().map(|(c, _)| c)) {
+            if let Some(leg) = self.legs.get_mut(call_sid) {
+                if leg.failures > 0 {
+                    leg.retry_at = None;
+                }
+            }
+        }
         self.guard = Some(Guard {
+            unaddressable,
             deadline: self.now + self.config.guard_timeout_ms,
             keep,
             targets,
@@ -160,7 +175,7 @@ impl Conference {
 
     /// Moves the guard on: unholds, then flags, then (with extensions) read-back, then release.
     pub(super) fn drive_guard(&mut self) {
-        let Some(guard) = self.guard.clone() else {
+        let Some(mut guard) = self.guard.clone() else {
             return;
         };
         if self.now >= guard.deadline {
@@ -173,6 +188,23 @@ impl Conference {
         let Some(snap) = self.snap.clone() else {
             return;
         };
+        // Parties may have left since the plan was made (late Flex events, 20404s): with fewer
+        // than two staying behind and nothing ringing, my leaving must end the call instead.
+        if guard.keep {
+            let staying = guard.unaddressable
+                + guard
+                    .targets
+                    .iter()
+                    .filter(|c| snap.find(c).is_some_and(|p| p.is_live()))
+                    .filter(|c| !self.legs.get(*c).is_some_and(|l| l.gone))
+                    .count();
+            if staying < 2 && self.pending_adds() == 0 {
+                guard.keep = false;
+                guard.targets.clear();
+                guard.me = guard.me.take().map(|(c, _)| (c, true));
+                self.guard = Some(guard.clone());
+            }
+        }
         let mut settled = true;
         let mut wanted: Vec<(String, bool, ParticipantKind)> = Vec::new();
         for call_sid in &guard.targets {
@@ -211,7 +243,29 @@ impl Conference {
             }
         }
         if let Some((call_sid, value)) = &guard.me {
-            if !self.legs.get(call_sid).is_some_and(|l| l.gone) {
+            let held = snap.find(call_sid).is_some_and(|p| self.is_held_now(p));
+            if self.legs.get(call_sid).is_some_and(|l| l.gone) {
+                // Gone already: nothing to write.
+            } else if held && !guard.unheld.contains(call_sid) {
+                // A colleague put me on hold: a held leg's flag can't be written, so come off
+                // hold first.
+                settled = false;
+                if !guard.unholding.contains(call_sid) {
+                    self.send(
+                        Endpoint::HoldParticipant,
+                        Params::new()
+                            .with("conference", conference.as_str())
+                            .with("participant", call_sid.as_str())
+                            .with("hold", "false"),
+                        Purpose::GuardUnhold {
+                            call_sid: call_sid.clone(),
+                        },
+                    );
+                    if let Some(g) = self.guard.as_mut() {
+                        g.unholding.insert(call_sid.clone());
+                    }
+                }
+            } else {
                 wanted.push((call_sid.clone(), *value, ParticipantKind::Worker));
             }
         }
@@ -242,7 +296,6 @@ impl Conference {
             if leg.blocked.is_some_and(|b| b != *value) {
                 leg.blocked = None;
             }
-            leg.retry_at = leg.retry_at.filter(|_| leg.attempt > 0);
             if leg.confirmed != Some(*value) || leg.writing.is_some() {
                 settled = false;
                 self.write_flag(
@@ -333,7 +386,7 @@ impl Conference {
                 }
             }
             Err(f) if f.is_not_found() => {
-                self.legs.entry(call_sid.to_owned()).or_default().gone = true;
+                self.mark_departed(call_sid);
             }
             Err(f) => self.abort_guard("unhold_failed", Some(&f)),
         }
@@ -367,7 +420,7 @@ impl Conference {
             }
             Err(f) if f.is_not_found() => {
                 g.verified.insert(call_sid.to_owned());
-                self.legs.entry(call_sid.to_owned()).or_default().gone = true;
+                self.mark_departed(call_sid);
             }
             // Read-back is a check on top of the confirmed write; without it, trust the write.
             Err(_) => {

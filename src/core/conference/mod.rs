@@ -19,7 +19,7 @@ use crate::core::intent::{Intent, IntentOutcome};
 use crate::core::notification as note;
 use crate::core::result::ApiResult;
 use crate::core::rng::Rng;
-use crate::core::snapshot::{Participant, ParticipantKind, TaskSnapshot};
+use crate::core::snapshot::{Participant, ParticipantKind, ParticipantStatus, TaskSnapshot};
 
 pub use view::{ConferenceView, ConnectingView, LegView};
 
@@ -66,6 +66,9 @@ pub struct Conference {
     /// Non-worker legs seen held: with `pre_hold_flag` their flag was set false before the hold
     /// (perhaps by an earlier engine of this browser), so an unknown value isn't Flex's `true`.
     seen_held: BTreeSet<String>,
+    /// Legs known to have left (removed, cancelled, or answered 20404) before Flex shows it:
+    /// they no longer count as live parties.
+    departed: BTreeSet<String>,
     adds: Vec<Add>,
     ops: Vec<Op>,
     in_flight: BTreeMap<CommandId, Request>,
@@ -91,6 +94,7 @@ impl Conference {
             legs: BTreeMap::new(),
             rest_legs: BTreeSet::new(),
             seen_held: BTreeSet::new(),
+            departed: BTreeSet::new(),
             adds: Vec::new(),
             ops: Vec::new(),
             in_flight: BTreeMap::new(),
@@ -232,6 +236,9 @@ impl Conference {
             let Some(call_sid) = p.call_sid.as_deref() else {
                 continue;
             };
+            if self.departed.contains(call_sid) {
+                p.status = ParticipantStatus::Left;
+            }
             if p.on_hold && p.kind != ParticipantKind::Worker {
                 self.seen_held.insert(call_sid.to_owned());
             }
@@ -242,6 +249,20 @@ impl Conference {
                 self.rest_legs.insert(call_sid.to_owned());
             } else if p.kind == ParticipantKind::Customer && self.rest_legs.contains(call_sid) {
                 p.kind = ParticipantKind::Unknown;
+            }
+        }
+    }
+
+    /// The leg is gone at Twilio (removed, cancelled, 20404): never written again, and not
+    /// counted as live even while Flex still shows it.
+    fn mark_departed(&mut self, call_sid: &str) {
+        self.legs.entry(call_sid.to_owned()).or_default().gone = true;
+        self.departed.insert(call_sid.to_owned());
+        if let Some(snap) = self.snap.as_mut() {
+            for p in &mut snap.participants {
+                if p.call_sid.as_deref() == Some(call_sid) {
+                    p.status = ParticipantStatus::Left;
+                }
             }
         }
     }
@@ -333,6 +354,7 @@ impl Conference {
     fn end_conference(&mut self) {
         self.rest_legs.clear();
         self.seen_held.clear();
+        self.departed.clear();
         self.adds.clear();
         self.ops.clear();
         self.legs.clear();

@@ -302,8 +302,23 @@ impl Conference {
             };
             self.write_flag(&policy, false);
         }
-        self.ops
-            .retain(|o| !(o.step == OpStep::Sending && now >= o.since + 4 * OP_TIMEOUT_MS));
+        let stale: Vec<(u32, OpKind, String)> = self
+            .ops
+            .iter()
+            .filter(|o| o.step == OpStep::Sending && now >= o.since + 4 * OP_TIMEOUT_MS)
+            .map(|o| (o.seq, o.kind, o.call_sid.clone()))
+            .collect();
+        for (seq, kind, call_sid) in stale {
+            // The last send had no answer for 40 s: give up, visibly.
+            self.finish_op(seq);
+            if kind == OpKind::Hold {
+                self.clear_hold_intent(&call_sid);
+            }
+            let failure = ApiFailure::Network {
+                message: "No answer from the serverless backend".into(),
+            };
+            self.notify_failure(kind.failure_notification(), &failure, &[]);
+        }
     }
 
     /// A hold whose flag write failed for good fails too (one notification, the hold's).
@@ -334,15 +349,15 @@ impl Conference {
         match (op.kind, outcome) {
             (OpKind::Hold, Ok(_)) => leg.hold_known = Some((true, until)),
             (OpKind::Unhold, Ok(_)) => leg.hold_known = Some((false, until)),
-            (OpKind::Kick, Ok(_)) => leg.gone = true,
+            (OpKind::Kick, Ok(_)) => self.mark_departed(&op.call_sid),
             (OpKind::Mute | OpKind::Unmute, Ok(_)) => {}
-            (OpKind::Kick, Err(f)) if f.is_not_found() => leg.gone = true,
+            (OpKind::Kick, Err(f)) if f.is_not_found() => self.mark_departed(&op.call_sid),
             (kind, Err(f)) => {
                 if kind == OpKind::Hold {
                     leg.hold_intent_until = None;
                 }
                 if f.is_not_found() {
-                    leg.gone = true;
+                    self.mark_departed(&op.call_sid);
                 }
                 self.notify_failure(kind.failure_notification(), &f, &[]);
             }

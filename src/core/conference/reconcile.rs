@@ -47,6 +47,11 @@ pub(super) struct Leg {
     pub(super) hold_known: Option<(bool, u64)>,
     /// The hold workaround runs on this leg.
     pub(super) workaround: bool,
+    /// When its current step was sent.
+    pub(super) workaround_since: u64,
+    /// The current workaround run; a run that never got an answer is abandoned after
+    /// [`STALE_WRITE_MS`] and its late results are ignored, so two runs never interleave.
+    pub(super) workaround_run: u32,
 }
 
 impl Leg {
@@ -59,6 +64,8 @@ impl Leg {
     pub(super) fn deadline(&self) -> Option<u64> {
         [
             self.writing.map(|_| self.writing_since + STALE_WRITE_MS),
+            self.workaround
+                .then_some(self.workaround_since + STALE_WRITE_MS),
             self.retry_at,
             self.hold_intent_until,
             self.hold_known.map(|(_, t)| t),
@@ -71,6 +78,12 @@ impl Leg {
     /// Drops what has expired.
     pub(super) fn expire(&mut self, now: u64) {
         if self.writing.is_some() && self.writing_since + STALE_WRITE_MS <= now {
+            self.writing = None;
+        }
+        if self.workaround && self.workaround_since + STALE_WRITE_MS <= now {
+            // A step never answered: abandon the run (its late answers are ignored).
+            self.workaround = false;
+            self.workaround_run = self.workaround_run.wrapping_add(1);
             self.writing = None;
         }
         if self.retry_at.is_some_and(|t| t <= now) {
@@ -92,10 +105,14 @@ impl Conference {
         let Some(snap) = self.snap.as_ref() else {
             return;
         };
+        // The designated reconciler writes; so does a browser whose own add is pending (the
+        // reconciler can't see a leg Flex doesn't list until it joins), for the dial-time flip.
+        let writer = monitor::is_reconciler(snap, self.config.worker_sid.as_deref())
+            || (snap.me().is_some() && !self.adds.is_empty());
         if self.conference_sid().is_none()
             || self.guard.is_some()
             || self.leaving_until.is_some()
-            || !monitor::is_reconciler(snap, self.config.worker_sid.as_deref())
+            || !writer
         {
             return;
         }
@@ -156,12 +173,15 @@ impl Conference {
         if held {
             if workaround_allowed {
                 leg.workaround = true;
+                leg.workaround_since = self.now;
+                let run = leg.workaround_run;
                 self.send(
                     Endpoint::HoldParticipant,
                     params.with("hold", "false"),
                     Purpose::Workaround {
                         call_sid: policy.call_sid.clone(),
                         step: WorkaroundStep::Unhold,
+                        run,
                     },
                 );
             }
@@ -211,7 +231,7 @@ impl Conference {
             Err(failure) => failure,
         };
         if failure.is_not_found() {
-            leg.gone = true;
+            self.mark_departed(call_sid);
             return;
         }
         let unit = self.rng.unit();
@@ -264,17 +284,22 @@ impl Conference {
         &mut self,
         call_sid: &str,
         step: WorkaroundStep,
+        run: u32,
         outcome: Result<Value, ApiFailure>,
     ) {
         let Some(conference) = self.conference_sid().map(str::to_owned) else {
             return;
         };
+        if self.legs.get(call_sid).map(|l| l.workaround_run) != Some(run) {
+            return;
+        }
         let params = Params::new()
             .with("conference", conference)
             .with("participant", call_sid);
         let purpose = |step| Purpose::Workaround {
             call_sid: call_sid.to_owned(),
             step,
+            run,
         };
         if !self.is_live(call_sid) {
             // The leg left meanwhile: nothing to write, nobody to re-hold.
@@ -286,7 +311,8 @@ impl Conference {
         }
         match (step, outcome) {
             (WorkaroundStep::Unhold, Ok(_)) => {
-                let desired = self.desired_of(call_sid).unwrap_or(false);
+                // The leg is about to be held again: a held non-worker leg's flag is false.
+                let desired = false;
                 if let Some(leg) = self.legs.get_mut(call_sid) {
                     leg.hold_known = Some((false, self.now + HOLD_KNOWN_MS));
                     leg.writing = Some(desired);
@@ -301,7 +327,9 @@ impl Conference {
             (WorkaroundStep::Unhold, Err(failure)) => {
                 if let Some(leg) = self.legs.get_mut(call_sid) {
                     leg.workaround = false;
-                    leg.gone |= failure.is_not_found();
+                }
+                if failure.is_not_found() {
+                    self.mark_departed(call_sid);
                 }
                 if !failure.is_not_found() {
                     let desired = self.desired_of(call_sid).unwrap_or(false);

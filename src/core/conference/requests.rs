@@ -47,6 +47,8 @@ pub(super) enum Purpose {
     Workaround {
         call_sid: String,
         step: WorkaroundStep,
+        /// The run it belongs to; results of an abandoned run are ignored.
+        run: u32,
     },
 }
 
@@ -76,6 +78,20 @@ impl Conference {
 
     /// Sends a request (again) under a fresh id.
     pub(super) fn resend(&mut self, request: Request) -> CommandId {
+        // An operation (or a workaround step) is alive as long as its requests are (re)sent.
+        match &request.purpose {
+            Purpose::Op { op } => {
+                if let Some(o) = self.ops.iter_mut().find(|o| o.seq == *op) {
+                    o.since = self.now;
+                }
+            }
+            Purpose::Workaround { call_sid, .. } => {
+                if let Some(leg) = self.legs.get_mut(call_sid) {
+                    leg.workaround_since = self.now;
+                }
+            }
+            _ => {}
+        }
         let id = self.take_id();
         self.out.push_back(Command::Api {
             id,
@@ -128,7 +144,11 @@ impl Conference {
             Purpose::Op { op } => self.on_op_result(op, outcome),
             Purpose::GuardUnhold { call_sid } => self.on_guard_unhold(&call_sid, outcome),
             Purpose::GuardVerify { call_sid } => self.on_guard_verify(&call_sid, outcome),
-            Purpose::Workaround { call_sid, step } => self.on_workaround(&call_sid, step, outcome),
+            Purpose::Workaround {
+                call_sid,
+                step,
+                run,
+            } => self.on_workaround(&call_sid, step, run, outcome),
         }
     }
 
