@@ -38,8 +38,8 @@ pub struct LegPolicy {
 pub struct Verdict {
     /// An added leg is live or pending.
     pub armed: bool,
-    /// An added leg is or was in the call: flags may have been changed (by any browser), so an
-    /// unknown flag is not assumed to be Flex's `true`.
+    /// Flags may have been changed, by any browser or by Flex's transfer rules (see [`touched`]),
+    /// so an unknown flag is not assumed to be Flex's `true`.
     pub touched: bool,
     /// Live parties, as Flex counts them.
     pub live: usize,
@@ -67,7 +67,7 @@ pub fn evaluate(
             .count();
     let n = live.len();
     let armed = pending > 0 || live.iter().any(|p| p.kind.is_added());
-    let touched = armed || snap.participants.iter().any(|p| p.kind.is_added());
+    let touched = armed || touched(snap);
     let mut legs = Vec::new();
     if n < 2 {
         return Verdict {
@@ -103,6 +103,15 @@ pub fn evaluate(
         live: n,
         legs,
     }
+}
+
+/// Whether flags in this call may differ from Flex's two-party defaults: an added leg is or was
+/// in it (some browser flipped flags), or another worker is or was (Flex gives a worker who joins
+/// a live worker `false`, and that browser may have flipped flags before leaving).
+pub fn touched(snap: &TaskSnapshot) -> bool {
+    snap.participants
+        .iter()
+        .any(|p| p.kind.is_added() || (p.kind == ParticipantKind::Worker && !p.is_current_worker))
 }
 
 /// Whether this engine's worker is the one designated reconciler (C7): it is live and has the

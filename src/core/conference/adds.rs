@@ -246,6 +246,9 @@ impl Conference {
         let done: Vec<u32> = self
             .adds
             .iter()
+            // A leg the agent is cancelling stays tracked until the remove settles, even if it
+            // answered meanwhile: the agent wants it gone.
+            .filter(|a| !matches!(a.phase, AddPhase::Cancelling { .. }))
             .filter(|a| {
                 a.call_sid()
                     .and_then(|c| snap.find(c))

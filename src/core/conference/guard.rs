@@ -23,9 +23,9 @@ use crate::api::{ApiFailure, Endpoint, Params, ParticipantInfo};
 use crate::core::command::failure_context;
 use crate::core::config::Mode;
 use crate::core::intent::IntentOutcome;
-use crate::core::monitor::LegPolicy;
+use crate::core::monitor::{self, LegPolicy};
 use crate::core::notification as note;
-use crate::core::snapshot::{Participant, ParticipantKind};
+use crate::core::snapshot::{ParticipantKind, TaskSnapshot};
 
 /// The guard in progress.
 #[derive(Clone, Debug)]
@@ -76,36 +76,22 @@ impl Conference {
             self.answer_hangup(true, "not_guarded");
             return IntentOutcome::native();
         }
-        let others: Vec<&Participant> = live
-            .iter()
-            .copied()
-            .filter(|p| {
-                matches!(
-                    p.kind,
-                    ParticipantKind::Customer
-                        | ParticipantKind::Unknown
-                        | ParticipantKind::External
-                )
-            })
-            .collect();
-        // Every live party counts, even one Flex shows without a call SID; only addressable
-        // legs can be written.
-        let targets: Vec<String> = others.iter().filter_map(|p| p.call_sid.clone()).collect();
+        let (targets, unaddressable) = staying_behind(snap);
+        let others = targets.len() + unaddressable;
         let ringing = self.pending_adds()
             + snap
                 .participants
                 .iter()
                 .filter(|p| p.connecting && p.kind.is_added() && p.status_is_joinable())
                 .count();
-        let keep = others.len() >= 2 || (ringing > 0 && !others.is_empty());
+        let keep = others >= 2 || (ringing > 0 && others > 0);
         if self.mode() == Mode::Xwt {
             // Flex manages worker legs and holds here; the flags of the parties staying behind
             // are still ours (C8): with two or more of them, all must be true before I go.
-            if others.len() < 2 {
+            if others < 2 {
                 self.answer_hangup(true, "not_guarded");
                 return IntentOutcome::native();
             }
-            let unaddressable = others.len().saturating_sub(targets.len());
             self.start_guard(true, targets, unaddressable, None, false);
             return IntentOutcome::native();
         }
@@ -119,7 +105,7 @@ impl Conference {
         // Once an added leg was in the call any browser may have left my flag false: unless it
         // is confirmed true (a write still in flight doesn't count), make it true so the last
         // two parties end together.
-        let touched = snap.participants.iter().any(|p| p.kind.is_added());
+        let touched = monitor::touched(snap) || mine.is_some_and(|l| l.uncertain);
         let me_target = me.call_sid.clone().and_then(|c| {
             if keep {
                 Some((c, false))
@@ -135,7 +121,6 @@ impl Conference {
             return IntentOutcome::native();
         }
         // Without `keep` my leg ends the conference: there is nobody to take off hold.
-        let unaddressable = others.len().saturating_sub(targets.len());
         let targets = if keep { targets } else { Vec::new() };
         self.start_guard(keep, targets, unaddressable, me_target, true);
         IntentOutcome::native()
@@ -191,13 +176,12 @@ impl Conference {
         // Parties may have left since the plan was made (late Flex events, 20404s): with fewer
         // than two staying behind and nothing ringing, my leaving must end the call instead.
         if guard.keep {
-            let staying = guard.unaddressable
-                + guard
-                    .targets
-                    .iter()
-                    .filter(|c| snap.find(c).is_some_and(|p| p.is_live()))
-                    .filter(|c| !self.legs.get(*c).is_some_and(|l| l.gone))
-                    .count();
+            // Who stays behind now: legs may have joined (a ringing leg answered) or left.
+            let (targets, unaddressable) = staying_behind(&snap);
+            let staying = targets.len() + unaddressable;
+            guard.targets = targets;
+            guard.unaddressable = unaddressable;
+            self.guard = Some(guard.clone());
             if staying < 2 && self.pending_adds() == 0 {
                 guard.keep = false;
                 guard.targets.clear();
@@ -269,27 +253,23 @@ impl Conference {
                 wanted.push((call_sid.clone(), *value, ParticipantKind::Worker));
             }
         }
-        // A leg that may have answered since the last snapshot: check each once, and if it is
-        // live, it stays behind too and must be true.
-        let mut polls = Vec::new();
+        // Ringing legs may answer while the guard works; one that answered stays behind too and
+        // must be true. Each is checked once more after everything else is done, right before
+        // the hang-up is let go.
+        let mut ringing = Vec::new();
         for add in &self.adds {
             match &add.phase {
-                AddPhase::Ringing { polling, .. }
-                    if guard.keep && !guard.polled.contains(&add.seq) =>
-                {
-                    settled = false;
-                    if !polling {
-                        polls.push(add.seq);
-                    }
+                // A dial still being created (or looked up) is part of the call the agent keeps:
+                // wait for it to be created or to fail, so it isn't dropped with the task.
+                AddPhase::Creating | AddPhase::LookingUp if guard.keep => settled = false,
+                AddPhase::Ringing { polling, .. } if guard.keep => {
+                    ringing.push((add.seq, *polling))
                 }
                 AddPhase::Answered { call_sid } if guard.keep => {
                     wanted.push((call_sid.clone(), true, ParticipantKind::Unknown));
                 }
                 _ => {}
             }
-        }
-        for seq in polls {
-            self.poll_now(seq);
         }
         for (call_sid, value, kind) in &wanted {
             let leg = self.legs.entry(call_sid.clone()).or_default();
@@ -310,6 +290,21 @@ impl Conference {
             }
         }
         if !settled {
+            if let Some(g) = self.guard.as_mut() {
+                g.polled.clear();
+            }
+            return;
+        }
+        let mut checking = false;
+        for (seq, polling) in ringing {
+            if !guard.polled.contains(&seq) {
+                checking = true;
+                if !polling {
+                    self.poll_now(seq);
+                }
+            }
+        }
+        if checking {
             return;
         }
         if self.config.extensions {
@@ -428,4 +423,23 @@ impl Conference {
             }
         }
     }
+}
+
+/// The live non-worker parties that stay when this agent leaves: the addressable legs (call
+/// SIDs) and how many more Flex shows without one (counted, never written).
+fn staying_behind(snap: &TaskSnapshot) -> (Vec<String>, usize) {
+    let mut targets = Vec::new();
+    let mut unaddressable = 0;
+    for p in snap.live() {
+        if matches!(
+            p.kind,
+            ParticipantKind::Customer | ParticipantKind::Unknown | ParticipantKind::External
+        ) {
+            match &p.call_sid {
+                Some(c) => targets.push(c.clone()),
+                None => unaddressable += 1,
+            }
+        }
+    }
+    (targets, unaddressable)
 }

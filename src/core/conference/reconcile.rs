@@ -37,6 +37,9 @@ pub(super) struct Leg {
     pub(super) blocked: Option<bool>,
     /// A failure of the current streak has been notified.
     pub(super) notified: bool,
+    /// A write failed without a clear answer (no response, 5xx): it may have been applied, so
+    /// the value is unknown but not assumed to be Flex's default.
+    pub(super) uncertain: bool,
     /// A write was refused with 403: wait for a sign that the login was renewed.
     pub(super) auth_blocked: bool,
     /// The leg is gone (20404): never written again.
@@ -134,6 +137,7 @@ impl Conference {
                 known != Some(policy.desired)
             } else if policy.desired {
                 let touched = verdict.touched
+                    || leg.uncertain
                     || (self.config.pre_hold_flag && self.seen_held.contains(&policy.call_sid));
                 known == Some(false) || (touched && known.is_none())
             } else {
@@ -215,6 +219,7 @@ impl Conference {
         let failure = match outcome {
             Ok(body) => {
                 leg.auth_blocked = false;
+                leg.uncertain = false;
                 let echoed = ParticipantInfo::from_body(&body)
                     .ok()
                     .and_then(|p| p.end_conference_on_exit);
@@ -233,6 +238,10 @@ impl Conference {
         if failure.is_not_found() {
             self.mark_departed(call_sid);
             return;
+        }
+        if failure.is_ambiguous() || failure.status() >= 500 {
+            leg.uncertain = true;
+            leg.confirmed = None;
         }
         let unit = self.rng.unit();
         let decision = self
@@ -266,15 +275,19 @@ impl Conference {
             leg.retry_at = Some(self.now + window / 2 + (window as f64 / 2.0 * unit) as u64);
         }
         let first = !leg.notified;
-        leg.notified = true;
         if self.guard_owns(call_sid) {
             self.abort_guard("flag_failed", Some(failure));
             return;
         }
+        // A hold waiting on this write fails with its own notification; the flag's own streak
+        // (the engine keeps trying in the background) is reported separately, once.
         if self.fail_ops_waiting_on(call_sid, failure) {
             return;
         }
         if first {
+            if let Some(leg) = self.legs.get_mut(call_sid) {
+                leg.notified = true;
+            }
             self.notify_failure(note::FLAG_UPDATE_FAILED, failure, &[]);
         }
     }
