@@ -29,8 +29,8 @@ fn writes(engine: &mut Conference) -> Vec<(String, String)> {
         .collect()
 }
 
-#[test]
-fn an_unanswered_write_is_repeated_after_thirty_seconds_and_not_before() {
+/// A two-party call in which the agent has just dialed; nothing has been answered.
+fn dialing() -> Conference {
     let config = Config::from_json(&json!({"enabled": true, "default_caller_id": "+15005550006"}))
         .expect("config parses");
     let mut engine = Conference::new(config, 0);
@@ -50,6 +50,12 @@ fn an_unanswered_write_is_repeated_after_thirty_seconds_and_not_before() {
         },
         0,
     );
+    engine
+}
+
+#[test]
+fn an_unanswered_write_is_repeated_after_thirty_seconds_and_not_before() {
+    let mut engine = dialing();
     let first = writes(&mut engine);
     assert_eq!(first.len(), 2, "A and C are flipped at dial time");
     engine.handle_timeout(29_999);
@@ -65,25 +71,7 @@ fn an_unanswered_write_is_repeated_after_thirty_seconds_and_not_before() {
 
 #[test]
 fn an_unanswered_create_is_dropped_at_the_cap_and_the_agent_is_told() {
-    let config = Config::from_json(&json!({"enabled": true, "default_caller_id": "+15005550006"}))
-        .expect("config parses");
-    let mut engine = Conference::new(config, 0);
-    let task = TaskSnapshot::from_json(&json!({
-        "taskSid": "WT1", "status": "accepted",
-        "conference": { "conferenceSid": "CF1", "participants": [
-            { "callSid": "CAa", "participantType": "worker", "workerSid": "WKa", "isCurrentWorker": true },
-            { "callSid": "CAc", "participantType": "customer" },
-        ]},
-    }))
-    .expect("fixture parses");
-    engine.handle_snapshot(task, 0).expect("snapshot");
-    engine.handle_intent(
-        Intent::AddParticipant {
-            destination: "+14155550100".into(),
-            caller_id: None,
-        },
-        0,
-    );
+    let mut engine = dialing();
     let _ = std::iter::from_fn(|| engine.poll_command()).count();
     engine.handle_timeout(74_999);
     assert_eq!(

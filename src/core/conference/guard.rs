@@ -205,21 +205,7 @@ impl Conference {
                     continue;
                 }
                 settled = false;
-                if !guard.unholding.contains(call_sid) {
-                    self.send(
-                        Endpoint::HoldParticipant,
-                        Params::new()
-                            .with("conference", conference.as_str())
-                            .with("participant", call_sid.as_str())
-                            .with("hold", "false"),
-                        Purpose::GuardUnhold {
-                            call_sid: call_sid.clone(),
-                        },
-                    );
-                    if let Some(g) = self.guard.as_mut() {
-                        g.unholding.insert(call_sid.clone());
-                    }
-                }
+                self.guard_unhold(&conference, call_sid);
                 continue;
             }
             if guard.keep {
@@ -234,21 +220,7 @@ impl Conference {
                 // A colleague put me on hold: a held leg's flag can't be written, so come off
                 // hold first.
                 settled = false;
-                if !guard.unholding.contains(call_sid) {
-                    self.send(
-                        Endpoint::HoldParticipant,
-                        Params::new()
-                            .with("conference", conference.as_str())
-                            .with("participant", call_sid.as_str())
-                            .with("hold", "false"),
-                        Purpose::GuardUnhold {
-                            call_sid: call_sid.clone(),
-                        },
-                    );
-                    if let Some(g) = self.guard.as_mut() {
-                        g.unholding.insert(call_sid.clone());
-                    }
-                }
+                self.guard_unhold(&conference, call_sid);
             } else {
                 wanted.push((call_sid.clone(), *value, ParticipantKind::Worker));
             }
@@ -335,6 +307,26 @@ impl Conference {
         }
         self.guard = None;
         self.answer_hangup(true, "guarded");
+    }
+
+    /// Takes a leg off hold through REST, once per guard.
+    fn guard_unhold(&mut self, conference: &str, call_sid: &str) {
+        let Some(g) = self.guard.as_mut() else {
+            return;
+        };
+        if !g.unholding.insert(call_sid.to_owned()) {
+            return;
+        }
+        self.send(
+            Endpoint::HoldParticipant,
+            Params::new()
+                .with("conference", conference)
+                .with("participant", call_sid)
+                .with("hold", "false"),
+            Purpose::GuardUnhold {
+                call_sid: call_sid.to_owned(),
+            },
+        );
     }
 
     /// Whether the guard is writing this leg's flag.
