@@ -97,7 +97,7 @@ pub fn encode_form<'a>(pairs: impl IntoIterator<Item = (&'a str, Option<&'a str>
 #[cfg(test)]
 mod tests {
     #[cfg(target_arch = "wasm32")]
-    use wasm_bindgen_test::wasm_bindgen_test as test;
+    use crate::wasm_test as test;
 
     use super::*;
 

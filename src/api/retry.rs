@@ -94,7 +94,7 @@ impl RetryPolicy {
 #[cfg(test)]
 mod tests {
     #[cfg(target_arch = "wasm32")]
-    use wasm_bindgen_test::wasm_bindgen_test as test;
+    use crate::wasm_test as test;
 
     use super::*;
 

@@ -1,5 +1,5 @@
-//! The sans-IO engine: no wasm-bindgen, js-sys, web-sys or gloo imports, no clock reads, no IO.
-//! Inputs go in with the time as an argument; commands come out.
+//! The sans-IO engine: no browser bindings, no HTTP client, no clock reads, no IO. Inputs go in
+//! with the time as an argument; commands come out.
 
 mod command;
 mod conference;

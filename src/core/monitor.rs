@@ -149,7 +149,7 @@ pub fn writable(kind: &ParticipantKind, mode: Mode) -> bool {
 #[cfg(test)]
 mod tests {
     #[cfg(target_arch = "wasm32")]
-    use wasm_bindgen_test::wasm_bindgen_test as test;
+    use crate::wasm_test as test;
 
     use serde_json::json;
 
