@@ -78,17 +78,13 @@ impl Conference {
         }
         let (targets, unaddressable) = staying_behind(snap);
         let others = targets.len() + unaddressable;
-        let ringing = self.pending_adds()
-            + snap
-                .participants
-                .iter()
-                .filter(|p| p.connecting && p.kind.is_added() && p.status_is_joinable())
-                .count();
+        let ringing = self.ringing(snap);
         let keep = others >= 2 || (ringing > 0 && others > 0);
         if self.mode() == Mode::Xwt {
             // Flex manages worker legs and holds here; the flags of the parties staying behind
             // are still ours (C8): with two or more of them, all must be true before I go.
-            if others < 2 {
+            // One party and a transfer leg still ringing also stay behind (as in full mode).
+            if !keep {
                 self.answer_hangup(true, "not_guarded");
                 return IntentOutcome::native();
             }
@@ -182,7 +178,7 @@ impl Conference {
             guard.targets = targets;
             guard.unaddressable = unaddressable;
             self.guard = Some(guard.clone());
-            if staying < 2 && self.pending_adds() == 0 {
+            if staying < 2 && self.ringing(&snap) == 0 {
                 guard.keep = false;
                 guard.targets.clear();
                 guard.me = guard.me.take().map(|(c, _)| (c, true));
@@ -200,8 +196,17 @@ impl Conference {
             }
             if self.is_held_now(p) && !guard.unheld.contains(call_sid) {
                 if !guard.unhold {
-                    // XWT: Flex owns holds, and a held leg's flag can't be written (Twilio
-                    // ignores it); don't hold the hang-up back for what can't be done.
+                    // XWT: Flex owns holds. Twilio ignores a held leg's flag, but Flex's view may
+                    // lag an unhold: write it anyway, without holding the hang-up back for it.
+                    self.write_flag(
+                        &LegPolicy {
+                            call_sid: call_sid.clone(),
+                            kind: p.kind.clone(),
+                            desired: true,
+                            held: false,
+                        },
+                        false,
+                    );
                     continue;
                 }
                 settled = false;
@@ -307,6 +312,16 @@ impl Conference {
         }
         self.guard = None;
         self.answer_hangup(true, "guarded");
+    }
+
+    /// Legs still ringing: this engine's adds, and native transfer legs Flex shows connecting.
+    fn ringing(&self, snap: &TaskSnapshot) -> usize {
+        self.pending_adds()
+            + snap
+                .participants
+                .iter()
+                .filter(|p| p.connecting && p.kind.is_added() && p.status_is_joinable())
+                .count()
     }
 
     /// Takes a leg off hold through REST, once per guard.
