@@ -28,9 +28,6 @@ pub struct LegPolicy {
     pub kind: ParticipantKind,
     /// The flag it should have.
     pub desired: bool,
-    /// Held (as the engine best knows): its flag can't be written now (Twilio ignores updates on
-    /// held legs).
-    pub held: bool,
 }
 
 /// The policy's verdict for the conference.
@@ -41,8 +38,6 @@ pub struct Verdict {
     /// Flags may have been changed, by any browser or by Flex's transfer rules (see [`touched`]),
     /// so an unknown flag is not assumed to be Flex's `true`.
     pub touched: bool,
-    /// Live parties, as Flex counts them.
-    pub live: usize,
     /// Desired values of the writable live legs.
     pub legs: Vec<LegPolicy>,
 }
@@ -73,7 +68,6 @@ pub fn evaluate(
         return Verdict {
             armed,
             touched,
-            live: n,
             legs,
         };
     }
@@ -84,8 +78,7 @@ pub fn evaluate(
         if !writable(&p.kind, mode) {
             continue;
         }
-        let is_held = held(p);
-        let desired = if is_held && p.kind != ParticipantKind::Worker {
+        let desired = if held(p) && p.kind != ParticipantKind::Worker {
             false
         } else {
             !(pending > 0 || n > 2)
@@ -94,13 +87,11 @@ pub fn evaluate(
             call_sid,
             kind: p.kind.clone(),
             desired,
-            held: is_held,
         });
     }
     Verdict {
         armed,
         touched,
-        live: n,
         legs,
     }
 }

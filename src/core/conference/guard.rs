@@ -203,7 +203,6 @@ impl Conference {
                             call_sid: call_sid.clone(),
                             kind: p.kind.clone(),
                             desired: true,
-                            held: false,
                         },
                         false,
                     );
@@ -260,7 +259,6 @@ impl Conference {
                         call_sid: call_sid.clone(),
                         kind: kind.clone(),
                         desired: *value,
-                        held: false,
                     },
                     false,
                 );

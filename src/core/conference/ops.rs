@@ -298,7 +298,6 @@ impl Conference {
                     .and_then(|s| s.find(&op.call_sid))
                     .map_or(ParticipantKind::Customer, |p| p.kind.clone()),
                 desired: false,
-                held: false,
             };
             self.write_flag(&policy, false);
         }
