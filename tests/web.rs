@@ -571,3 +571,37 @@ fn the_readme_javascript_example_runs_as_written() {
     assert_eq!(string(&carried.get(0), "params.to"), "+14155550100");
     call(&engine, "free", &[]).expect("free");
 }
+
+/// The label of the `add-participant` an engine sends for its first add.
+fn first_add_label(config: &str) -> String {
+    let mut e = engine(config);
+    e.handle_snapshot(task(""), now(0.0))
+        .expect("valid snapshot");
+    drain(&mut e);
+    add(&mut e, "+14155550199");
+    let cmds = drain(&mut e);
+    let adds = api_commands(&cmds, "add-participant");
+    assert_eq!(adds.len(), 1);
+    string(adds[0], "params.label")
+}
+
+#[wasm_bindgen_test]
+fn two_browsers_never_draw_the_same_add_label_unless_a_seed_is_configured() {
+    let unseeded = r#"{ enabled: true, extensions: true, default_caller_id: "+15005550006" }"#;
+    let labels: Vec<String> = (0..4).map(|_| first_add_label(unseeded)).collect();
+    for (i, a) in labels.iter().enumerate() {
+        for b in &labels[i + 1..] {
+            assert_ne!(
+                a, b,
+                "a label found by another browser's lookup: {labels:?}"
+            );
+        }
+    }
+    let seeded =
+        r#"{ enabled: true, extensions: true, default_caller_id: "+15005550006", random_seed: 7 }"#;
+    assert_eq!(
+        first_add_label(seeded),
+        first_add_label(seeded),
+        "replayable"
+    );
+}

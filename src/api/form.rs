@@ -85,13 +85,17 @@ const HEX: &[u8; 16] = b"0123456789ABCDEF";
 
 /// Encodes pairs; a `None` value drops the pair (the template drops `undefined`).
 pub fn encode_form<'a>(pairs: impl IntoIterator<Item = (&'a str, Option<&'a str>)>) -> String {
-    pairs
-        .into_iter()
-        .filter_map(|(k, v)| {
-            v.map(|v| format!("{}={}", encode_uri_component(k), encode_uri_component(v)))
-        })
-        .collect::<Vec<_>>()
-        .join("&")
+    let mut out = String::new();
+    for (k, v) in pairs {
+        let Some(v) = v else { continue };
+        if !out.is_empty() {
+            out.push('&');
+        }
+        out.push_str(&encode_uri_component(k));
+        out.push('=');
+        out.push_str(&encode_uri_component(v));
+    }
+    out
 }
 
 #[cfg(test)]

@@ -34,7 +34,8 @@ impl ServerlessLocation {
             })?
             .trim()
             .trim_end_matches('/');
-        if domain.contains("://") || domain.contains('/') || domain.contains(' ') {
+        // A scheme (`://`) always contains a `/`.
+        if domain.contains(['/', ' ']) {
             return Err(CoreError::new(
                 ErrorCode::InvalidConfig,
                 "serverless_functions_domain must be a bare host name, without scheme or path",

@@ -18,9 +18,10 @@
 use js_sys::{Reflect, JSON};
 use serde::Serialize;
 use serde_json::Value;
+
 use wasm_bindgen::prelude::*;
 
-use crate::core::{CommandId, ErrorCode};
+use crate::core::{CommandId, Config, CoreError, ErrorCode};
 use crate::wasm::error::ConferenceError;
 
 /// The latest time accepted: the largest time value a JS `Date` can hold (year 275760). Every time
@@ -121,7 +122,7 @@ fn show_number(x: f64) -> String {
 }
 
 /// `typeof value`, for messages (`null` named as such).
-fn type_of(value: &JsValue) -> String {
+pub(crate) fn type_of(value: &JsValue) -> String {
     if value.is_null() {
         return "null".to_owned();
     }
@@ -130,7 +131,7 @@ fn type_of(value: &JsValue) -> String {
 
 /// The message of a thrown value, read without running any more of the caller's code than a
 /// `message` getter (and catching that too).
-fn thrown_message(thrown: &JsValue) -> String {
+pub(crate) fn thrown_message(thrown: &JsValue) -> String {
     if let Some(text) = thrown.as_string() {
         return text;
     }
@@ -138,4 +139,19 @@ fn thrown_message(thrown: &JsValue) -> String {
         .ok()
         .and_then(|m| m.as_string())
         .unwrap_or_else(|| "it cannot be serialized".to_owned())
+}
+
+/// `Config::from_json` for the JS constructors: a configuration that leaves `random_seed` at its
+/// default gets a fresh seed per engine (`Math.random()` mixed with the clock), so that two
+/// browsers, or one browser before and after a reload, never draw the same add labels or the same
+/// retry jitter. A configured `random_seed` is kept (tests replay runs with it).
+pub(crate) fn config_from_json(json: &Value) -> Result<Config, CoreError> {
+    let mut config = Config::from_json(json)?;
+    if config.random_seed == Config::default().random_seed {
+        // 32 random bits from Math.random, 32 from the clock's low bits.
+        let random = (js_sys::Math::random() * 4_294_967_296.0) as u64;
+        let clock = js_sys::Date::now() as u64;
+        config.random_seed = (random << 32) ^ clock ^ 0x5851_F42D_4C95_7F2D;
+    }
+    Ok(config)
 }

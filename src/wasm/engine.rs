@@ -3,8 +3,8 @@
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
-use crate::core::{ApiResult, Conference, Config, ErrorCode, Intent, IntentOutcome, TaskSnapshot};
-use crate::wasm::convert::{command_id, from_js, time_ms, to_js};
+use crate::core::{ApiResult, Conference, ErrorCode, Intent, IntentOutcome, TaskSnapshot};
+use crate::wasm::convert::{command_id, config_from_json, from_js, time_ms, to_js};
 use crate::wasm::error::{ConferenceError, PlainError};
 
 /// The conference engine for one Flex voice task: inputs in, commands out, no IO.
@@ -47,7 +47,7 @@ impl ConferenceEngine {
         } else {
             from_js(&config, ErrorCode::InvalidConfig, "config")?
         };
-        let config = Config::from_json(&json)?;
+        let config = config_from_json(&json)?;
         // The engine's clock starts at 0 and only moves forward with the inputs' times.
         Ok(Self {
             inner: Conference::new(config, 0),
@@ -156,7 +156,7 @@ impl ConferenceEngine {
 /// `{ name, code, message }` object.
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
-struct OutcomeJs<'a> {
+pub(crate) struct OutcomeJs<'a> {
     accepted: bool,
     abort_native: bool,
     error: Option<PlainError<'a>>,

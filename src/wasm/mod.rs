@@ -1,22 +1,30 @@
 //! The JavaScript boundary: every `#[wasm_bindgen]` item, one file per concept.
 //!
 //! - `engine`: the `ConferenceEngine` class (DESIGN §4), wrapping [`crate::core::Conference`];
+//! - `client`: the `ConferenceClient` class, the same engine with its driver: HTTP requests,
+//!   timers, and events handed to one callback after the call returns;
+//! - `http`: the gloo-net seam (the only user of gloo-net): one urlencoded POST, its outcome as
+//!   an [`crate::core::ApiResult`];
 //! - `error`: [`ConferenceError`], thrown as a JS `Error` with a stable `code`;
 //! - `convert`: the one serializer out (plain objects, `null`) and the one reader in;
 //! - `types`: the TypeScript vocabulary, declared once.
 //!
-//! Rules: no JS callbacks are held; every input is converted and checked before the engine
-//! changes state, so nothing calls back into JavaScript during a mutation; bad input is a
-//! `ConferenceError`, never a panic, and leaves the engine usable.
+//! Rules: only `ConferenceClient` holds JS callbacks, and it calls them in microtasks of their
+//! own, never from inside a wasm call or while its state is borrowed; every input is converted
+//! and checked before the engine changes state, so nothing calls back into JavaScript during a
+//! mutation; bad input is a `ConferenceError`, never a panic, and leaves the engine usable.
 
+mod client;
 mod convert;
 mod engine;
 mod error;
+mod http;
 mod types;
 
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
+pub use client::ConferenceClient;
 pub use engine::ConferenceEngine;
 pub use error::ConferenceError;
 

@@ -255,6 +255,44 @@ export interface ConferenceView {
   guarding: boolean;
 }
 
+/** Where the serverless functions live (SPEC §2.4): `<protocol>://<domain>[:<port>]`. */
+export interface ServerlessOptions {
+  /** `serverless_functions_domain`: a bare host name, e.g. `"x-1234-dev.twil.io"`. Required. */
+  domain: string;
+  /** `serverless_functions_protocol`. Default `"https"`. */
+  protocol?: "https" | "http" | null;
+  /** `serverless_functions_port`, appended as `:port` (local development, emulator). */
+  port?: number | null;
+}
+
+/** The options of `new ConferenceClient(options)`. */
+export interface ConferenceClientOptions {
+  /** The engine's configuration, as `new ConferenceEngine(config)` takes it. Default: disabled. */
+  config?: ConferenceConfig | null;
+  /** Where requests go. */
+  serverless: ServerlessOptions;
+  /**
+   * The current Flex token (`() => manager.user.token`), called for every request and never
+   * cached. Throwing, or returning anything but a non-empty string, skips the request and the
+   * engine reports an expired login.
+   */
+  token: () => string;
+  /** Receives the events in batches, in order, always after the call that produced them. */
+  onEvents: (events: ClientEvent[]) => void;
+  /** A request without a complete response after this many ms is aborted (a network error). Default `15000`. */
+  requestTimeoutMs?: number | null;
+}
+
+/**
+ * What `ConferenceClient` hands to `onEvents`: the engine's commands except `api` (the client sends
+ * those itself), and the view whenever it changed.
+ */
+export type ClientEvent =
+  | NotifyCommand
+  | FlexCommand
+  | HangupCommand
+  | { kind: "view"; view: ConferenceView };
+
 /** What `versions()` returns. */
 export interface Versions {
   /** The crate (and npm package) version. */

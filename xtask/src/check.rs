@@ -5,13 +5,15 @@ use std::time::{Duration, Instant};
 
 use crate::proc::{format_duration, repo_root, Step};
 use crate::setup::{self, Needs, WASM_TARGET};
+use crate::sim::{SimProcess, SIM_URL_ENV};
 use crate::Result;
 
 /// The package that is compiled to wasm.
 const WASM_PACKAGE: &str = "flex-conference";
 
-/// Seconds a wasm test module may run in the browser (the runner's default is 20).
-const WASM_TEST_TIMEOUT_SECS: &str = "120";
+/// Seconds a wasm test module may run in the browser (the runner's default is 20). The HTTP
+/// suite (`tests/http`) is one module of about 35 real-time scenarios, about 2.5 minutes.
+const WASM_TEST_TIMEOUT_SECS: &str = "600";
 
 /// Seconds chromedriver may take to bind its port (the runner's default is 5; a cold,
 /// busy 2-core machine can take longer).
@@ -64,6 +66,31 @@ impl Scope {
 struct Check {
     name: &'static str,
     step: Step,
+    /// The step talks to a running sim: it is started first (on a free port), its URL passed in
+    /// [`SIM_URL_ENV`], and stopped afterwards.
+    needs_sim: bool,
+}
+
+impl Check {
+    fn new(name: &'static str, step: Step) -> Self {
+        Self {
+            name,
+            step,
+            needs_sim: false,
+        }
+    }
+
+    /// Runs the step, with a sim around it when it needs one.
+    fn run(&self) -> Result<Duration> {
+        if !self.needs_sim {
+            return self.step.run();
+        }
+        let start = Instant::now();
+        let sim = SimProcess::start()?;
+        self.step.clone().env(SIM_URL_ENV, sim.url()).run()?;
+        drop(sim);
+        Ok(start.elapsed())
+    }
 }
 
 /// How a step of the summary ended.
@@ -108,7 +135,7 @@ pub(crate) fn run(scope: Scope) -> Result<()> {
             check.step
         );
         let start = Instant::now();
-        match check.step.run() {
+        match check.run() {
             Ok(took) => summary.push((check.name, Outcome::Passed(took))),
             Err(err) => {
                 summary.push((check.name, Outcome::Failed(start.elapsed())));
@@ -124,13 +151,13 @@ pub(crate) fn run(scope: Scope) -> Result<()> {
 fn checks(scope: Scope) -> Vec<Check> {
     let mut checks = Vec::new();
     if scope.native() {
-        checks.push(Check {
-            name: "fmt",
-            step: Step::cargo().args(["fmt", "--all", "--check"]),
-        });
-        checks.push(Check {
-            name: "clippy (native)",
-            step: Step::cargo().args([
+        checks.push(Check::new(
+            "fmt",
+            Step::cargo().args(["fmt", "--all", "--check"]),
+        ));
+        checks.push(Check::new(
+            "clippy (native)",
+            Step::cargo().args([
                 "clippy",
                 "--workspace",
                 "--all-targets",
@@ -138,21 +165,21 @@ fn checks(scope: Scope) -> Vec<Check> {
                 "-D",
                 "warnings",
             ]),
-        });
-        checks.push(Check {
-            name: "docs",
-            step: Step::cargo().env("RUSTDOCFLAGS", "-D warnings").args([
+        ));
+        checks.push(Check::new(
+            "docs",
+            Step::cargo().env("RUSTDOCFLAGS", "-D warnings").args([
                 "doc",
                 "--no-deps",
                 "--workspace",
             ]),
-        });
+        ));
     }
     if scope.wasm() {
         // `--all-targets` covers `--lib` too: lib, tests and examples for wasm32.
-        checks.push(Check {
-            name: "clippy (wasm32)",
-            step: Step::cargo().args([
+        checks.push(Check::new(
+            "clippy (wasm32)",
+            Step::cargo().args([
                 "clippy",
                 "-p",
                 WASM_PACKAGE,
@@ -163,25 +190,25 @@ fn checks(scope: Scope) -> Vec<Check> {
                 "-D",
                 "warnings",
             ]),
-        });
+        ));
     }
     if scope.native() {
-        checks.push(Check {
-            name: "native tests",
-            // Every failing test binary is reported, not only the first.
-            step: Step::cargo().args(["test", "--workspace", "--no-fail-fast"]),
-        });
+        // Every failing test binary is reported, not only the first.
+        checks.push(Check::new(
+            "native tests (engine, sim, xtask)",
+            Step::cargo().args(["test", "--workspace", "--no-fail-fast"]),
+        ));
     }
     if scope.wasm() {
         checks.push(Check {
-            name: "wasm tests (headless Chromium)",
-            step: wasm_tests(),
+            needs_sim: true,
+            ..Check::new("wasm tests (headless Chromium, sim running)", wasm_tests())
         });
         // The release build and wasm-bindgen as `cargo xtask build` runs them, plus the budget.
-        checks.push(Check {
-            name: "size (release wasm)",
-            step: Step::cargo().args(["xtask", "size"]),
-        });
+        checks.push(Check::new(
+            "size (release wasm)",
+            Step::cargo().args(["xtask", "size"]),
+        ));
     }
     checks
 }
@@ -263,20 +290,25 @@ mod tests {
                 "clippy (native)",
                 "docs",
                 "clippy (wasm32)",
-                "native tests",
-                "wasm tests (headless Chromium)",
+                "native tests (engine, sim, xtask)",
+                "wasm tests (headless Chromium, sim running)",
                 "size (release wasm)"
             ]
         );
         assert_eq!(
             names(Scope::Native),
-            ["fmt", "clippy (native)", "docs", "native tests"]
+            [
+                "fmt",
+                "clippy (native)",
+                "docs",
+                "native tests (engine, sim, xtask)"
+            ]
         );
         assert_eq!(
             names(Scope::Wasm),
             [
                 "clippy (wasm32)",
-                "wasm tests (headless Chromium)",
+                "wasm tests (headless Chromium, sim running)",
                 "size (release wasm)"
             ]
         );

@@ -13,6 +13,7 @@ mod build;
 mod check;
 mod proc;
 mod setup;
+mod sim;
 
 use std::process::ExitCode;
 
@@ -26,8 +27,9 @@ usage: cargo xtask <command> [options]
 commands:
   setup            install what is missing (wasm32 target, wasm-bindgen CLI, Chromium)
   test [--native | --wasm]
-                   setup, then fmt, clippy (native and wasm32), native tests and wasm tests
-                   in headless Chromium; --native skips the wasm32 steps, --wasm runs only them
+                   setup, then fmt, clippy (native and wasm32), native tests (engine, sim),
+                   wasm tests in headless Chromium (with the sim running for the HTTP suite);
+                   --native skips the wasm32 steps, --wasm runs only them
   ci               same as `test` (what .ci/run calls)
   build            release wasm build + wasm-bindgen --target web into pkg/, prints sizes
   size             build, then fail if the gzipped wasm exceeds the size budget
