@@ -11,12 +11,12 @@ use crate::proc::{command, format_duration, repo_root, Step};
 use crate::setup::{self, Needs, WASM_TARGET};
 use crate::Result;
 
-/// Budget for the gzipped (`gzip -9`) `pkg/flex_conference_bg.wasm`, in bytes, before wasm-opt.
+/// Budget for the gzipped (`gzip -9`) `pkg/flex_conference_bg.wasm`, in bytes.
 ///
-/// A ceiling against regressions, not the product's target: the HTTP driver (gloo-net, futures,
-/// closures) brought the module from 86.6 KB to 101.2 KB gzip. The shipped package gets wasm-opt
-/// and the 60 KB gate on wasm + glue + shim together (issue 4).
-const GZIP_BUDGET_BYTES: u64 = 105_000;
+/// A ceiling against regressions, not the product's target: with the HTTP driver the module is
+/// about 95.8 KB gzip (opt-level "z"). The shipped package gets the 60 KB gate on wasm + glue +
+/// shim together (issue 4).
+const GZIP_BUDGET_BYTES: u64 = 100_000;
 
 /// The wasm file cargo builds for the package (`flex-conference` → `flex_conference`).
 const CARGO_WASM: &str = "flex_conference.wasm";
