@@ -199,6 +199,27 @@ fn notifications(h: &JsValue, id: &str) -> Vec<JsValue> {
         .collect()
 }
 
+/// Waits (2 s each) for a `hold-participant` request to go out, then for the added leg's view to
+/// show no pending operation; `sent` and `settled` say what failed.
+async fn assert_hold_sent_then_settled(h: &JsValue, sent: &str, settled: &str) {
+    assert!(
+        wait_until(2_000, || {
+            requests(h)
+                .iter()
+                .any(|r| string(r, "url").ends_with("/hold-participant"))
+        })
+        .await,
+        "{sent}"
+    );
+    assert!(
+        wait_until(2_000, || last_pending_of_added_leg(h).as_deref()
+            == Some("[]"))
+        .await,
+        "{settled}: {}",
+        json(&prop(h, "events"))
+    );
+}
+
 /// The `pending` list of the added leg in the last `view` event, if it shows the leg.
 fn last_pending_of_added_leg(h: &JsValue) -> Option<String> {
     let view = events(h)
@@ -297,22 +318,7 @@ async fn a_held_leg_shows_as_pending_until_the_backend_answers_and_then_settles(
     let client = new_client(&h);
     input(&h, "handleSnapshot", task()).expect("valid snapshot");
     input(&h, "handleIntent", intent("hold")).expect("well-formed intent");
-    assert!(
-        wait_until(2_000, || {
-            requests(&h)
-                .iter()
-                .any(|r| string(r, "url").ends_with("/hold-participant"))
-        })
-        .await,
-        "the hold is sent"
-    );
-    assert!(
-        wait_until(2_000, || last_pending_of_added_leg(&h).as_deref()
-            == Some("[]"))
-        .await,
-        "the hold settles: {}",
-        json(&prop(&h, "events"))
-    );
+    assert_hold_sent_then_settled(&h, "the hold is sent", "the hold settles").await;
     let pendings: Vec<String> = events(&h)
         .iter()
         .filter(|e| string(e, "kind") == "view")
@@ -586,22 +592,12 @@ async fn on_events_can_call_back_into_the_client() {
         CONFERENCE,
         "view() works inside the callback"
     );
-    assert!(
-        wait_until(2_000, || {
-            requests(&h)
-                .iter()
-                .any(|r| string(r, "url").ends_with("/hold-participant"))
-        })
-        .await,
-        "the hold asked for inside the callback is sent"
-    );
-    assert!(
-        wait_until(2_000, || last_pending_of_added_leg(&h).as_deref()
-            == Some("[]"))
-        .await,
-        "and its events arrive in a later batch: {}",
-        json(&prop(&h, "events"))
-    );
+    assert_hold_sent_then_settled(
+        &h,
+        "the hold asked for inside the callback is sent",
+        "and its events arrive in a later batch",
+    )
+    .await;
     call(&h, "restore", &[]).expect("restore");
     call(&client, "free", &[]).expect("free");
 }

@@ -18,30 +18,41 @@ fn statuses(requests: &[Value], endpoint: &str, participant: &str) -> Vec<u64> {
         .collect()
 }
 
+/// X hangs up and the call settles with A and C both true; the call's requests.
+async fn x_leaves_and_both_end_up_true(call: &mut Call, x: &str) -> Vec<Value> {
+    let (a, customer) = (call.a_leg(), call.customer.clone());
+    assert_eq!(leg(x, "hangup").await.status, 200);
+    let fin = call.finish().await;
+    assert_live(&fin, &[(&a, true), (&customer, true)], &call.names);
+    call.requests().await
+}
+
+/// A retried failure is not the agent's problem: no notification.
+fn assert_not_notified(call: &mut Call) {
+    assert!(
+        notification_ids(call.a()).is_empty(),
+        "{:?}",
+        call.a().notifications()
+    );
+}
+
 #[wasm_bindgen_test]
 async fn a_burst_of_rate_limits_is_ridden_out_and_the_write_lands_once() {
     let (mut call, x) = three_parties().await;
-    let (a, customer) = (call.a_leg(), call.customer.clone());
+    let customer = call.customer.clone();
     fault(json!({
         "endpoint": "update-participant", "status": 429, "twilioErrorCode": 20429,
         "message": "Too Many Requests", "times": 3, "conference": call.conference_sid,
         "participant": customer,
     }))
     .await;
-    assert_eq!(leg(&x, "hangup").await.status, 200);
-    let fin = call.finish().await;
-    assert_live(&fin, &[(&a, true), (&customer, true)], &call.names);
-    let requests = call.requests().await;
+    let requests = x_leaves_and_both_end_up_true(&mut call, &x).await;
     assert_eq!(
         statuses(&requests, "update-participant", &customer),
         [200, 429, 429, 429, 200],
         "false at dial time, then three 429s and one landed write"
     );
-    assert!(
-        notification_ids(call.a()).is_empty(),
-        "a rate limit is not the agent's problem: {:?}",
-        call.a().notifications()
-    );
+    assert_not_notified(&mut call);
 }
 
 #[wasm_bindgen_test]
@@ -58,38 +69,28 @@ async fn server_errors_and_a_dropped_connection_on_idempotent_writes_are_retried
         "conference": call.conference_sid, "participant": a,
     }))
     .await;
-    assert_eq!(leg(&x, "hangup").await.status, 200);
-    let fin = call.finish().await;
-    assert_live(&fin, &[(&a, true), (&customer, true)], &call.names);
-    let requests = call.requests().await;
+    let requests = x_leaves_and_both_end_up_true(&mut call, &x).await;
     assert_eq!(
         statuses(&requests, "update-participant", &customer),
         [200, 503, 200]
     );
     assert_eq!(statuses(&requests, "update-participant", &a), [200, 0, 200]);
-    assert!(
-        notification_ids(call.a()).is_empty(),
-        "{:?}",
-        call.a().notifications()
-    );
+    assert_not_notified(&mut call);
 }
 
 #[wasm_bindgen_test]
 async fn a_response_slower_than_the_timeout_is_retried_like_a_lost_one() {
     let (mut call, x) = three_parties().await;
-    let (a, customer) = (call.a_leg(), call.customer.clone());
+    let customer = call.customer.clone();
     // The harness's client gives up after 5 s.
     fault(json!({
         "endpoint": "update-participant", "latencyMs": 7000, "times": 1,
         "conference": call.conference_sid, "participant": customer,
     }))
     .await;
-    assert_eq!(leg(&x, "hangup").await.status, 200);
-    let fin = call.finish().await;
-    assert_live(&fin, &[(&a, true), (&customer, true)], &call.names);
+    let requests = x_leaves_and_both_end_up_true(&mut call, &x).await;
     // The timed-out write was applied (only its answer was slow): the engine sends it again or
     // reads the leg back, and is satisfied either way, without bothering the agent.
-    let requests = call.requests().await;
     let first = requests
         .iter()
         .position(|r| {
@@ -108,11 +109,7 @@ async fn a_response_slower_than_the_timeout_is_retried_like_a_lost_one() {
         followed_up,
         "the engine followed the timed-out write up: {requests:?}"
     );
-    assert!(
-        notification_ids(call.a()).is_empty(),
-        "{:?}",
-        call.a().notifications()
-    );
+    assert_not_notified(&mut call);
 }
 
 #[wasm_bindgen_test]
@@ -154,7 +151,6 @@ async fn an_expired_login_is_not_retried_and_the_agent_is_told_to_reload() {
 #[wasm_bindgen_test]
 async fn a_refreshed_token_is_used_by_the_next_request() {
     let (mut call, x) = three_parties().await;
-    let (a, customer) = (call.a_leg(), call.customer.clone());
     post(
         "/sim/tokens",
         json!({"token": "fresh-token", "state": "valid"}),
@@ -167,18 +163,12 @@ async fn a_refreshed_token_is_used_by_the_next_request() {
     .await;
     let reads = *call.a().token_reads.borrow();
     *call.a().token.borrow_mut() = "fresh-token".to_owned();
-    assert_eq!(leg(&x, "hangup").await.status, 200);
-    let fin = call.finish().await;
-    assert_live(&fin, &[(&a, true), (&customer, true)], &call.names);
+    x_leaves_and_both_end_up_true(&mut call, &x).await;
     assert!(
         *call.a().token_reads.borrow() > reads,
         "the token is read at send time"
     );
-    assert!(
-        notification_ids(call.a()).is_empty(),
-        "{:?}",
-        call.a().notifications()
-    );
+    assert_not_notified(&mut call);
 }
 
 #[wasm_bindgen_test]

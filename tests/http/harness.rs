@@ -702,13 +702,11 @@ impl Call {
 
     /// Waits for the added leg to show up in the conference (ringing), and names it.
     pub(crate) async fn added_leg(&mut self, name: &str) -> String {
-        let conference_sid = self.conference_sid.clone();
         let found = self
             .until(&format!("{name} is created"), move |_, c| {
                 c.added().last().is_some()
             })
             .await;
-        let _ = conference_sid;
         let call_sid = found
             .added()
             .last()
