@@ -527,9 +527,10 @@ fn the_readme_javascript_example_runs_as_written() {
     let readme = include_str!("../README.md");
     let block = readme
         .split("```js\n")
-        .nth(1)
-        .and_then(|rest| rest.split("```").next())
-        .expect("the README has a js block");
+        .skip(1)
+        .filter_map(|rest| rest.split("```").next())
+        .find(|block| block.contains("new ConferenceEngine("))
+        .expect("the README has a js block driving ConferenceEngine");
     let body: String = block
         .lines()
         .filter(|l| !l.starts_with("import ") && !l.contains("await init("))

@@ -3,6 +3,8 @@
 use serde::Serialize;
 use serde_json::Value;
 
+use crate::core::json_text;
+
 /// Why a request failed, as the core needs to know it.
 #[derive(Clone, Debug, Eq, PartialEq, Serialize)]
 #[serde(tag = "kind", rename_all = "camelCase")]
@@ -106,7 +108,7 @@ pub fn classify(
         });
     }
     let (json, text) = match body {
-        Value::String(s) => (serde_json::from_str::<Value>(s).ok(), Some(s.as_str())),
+        Value::String(s) => (json_text::parse(s).ok(), Some(s.as_str())),
         other => (Some(other.clone()), None),
     };
     if (200..300).contains(&status) {

@@ -78,3 +78,14 @@ pub(crate) fn failure_context(failure: &ApiFailure, extra: &[(&str, &str)]) -> V
     }
     Value::Object(map)
 }
+
+/// A JSON object of `fields`. (Not `json!`: its `to_value(..).unwrap()` links serde_json's error
+/// formatting, and `value["key"] = ..` its panic message, about 5 KB of the module together.)
+pub(crate) fn object<const N: usize>(fields: [(&str, Value); N]) -> Value {
+    let mut map = Map::new();
+    // Inserted one by one: `collect` would link the map's bulk-build (a sort) for this alone.
+    for (key, value) in fields {
+        map.insert(key.to_owned(), value);
+    }
+    Value::Object(map)
+}

@@ -8,11 +8,13 @@ mod destination;
 mod error;
 mod intent;
 mod json;
+pub(crate) mod json_text;
 pub mod monitor;
 pub mod notification;
 mod result;
 mod rng;
 mod snapshot;
+mod sorted;
 
 pub use command::{Command, CommandId};
 pub use conference::{Conference, ConferenceView, ConnectingView, LegView};

@@ -26,7 +26,8 @@ impl ApiResult {
         let network_error = match o.field("networkError") {
             None | Some(Value::Bool(false)) => None,
             Some(Value::String(s)) => Some(s.clone()),
-            Some(other) => Some(other.to_string()),
+            // The JSON text, as `Display` would write it (that impl would link a second writer).
+            Some(other) => Some(serde_json::to_string(other).unwrap_or_default()),
         };
         let ok = ok.ok_or_else(|| {
             CoreError::new(

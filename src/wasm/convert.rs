@@ -1,11 +1,12 @@
 //! The one way values cross the boundary: [`to_js`] out, [`from_js`] in, plus the checks on the
 //! bare numbers (times and command ids) the exports take.
 //!
-//! Out: `serde_wasm_bindgen`'s JSON-compatible serializer, so JavaScript gets plain objects and
-//! arrays, `null` for `None` (never `undefined`) and no `Map`s.
+//! Out: `serde_json` text read back by `JSON.parse`, so JavaScript gets plain objects and arrays,
+//! `null` for `None` (never `undefined`) and no `Map`s. (One serializer for the whole crate:
+//! `serde_wasm_bindgen`'s, building the objects call by call, was a second one, ~3 KB gzip.)
 //!
-//! In: `JSON.stringify` (caught) and then `serde_json`, rather than `serde_wasm_bindgen`'s
-//! deserializer. The latter turns `undefined` into `null`, BigInts into numbers and `NaN` into
+//! In: `JSON.stringify` (caught) and then the crate's own JSON reader ([`json_text`]), rather
+//! than `serde_wasm_bindgen`'s deserializer. The latter turns `undefined` into `null`, BigInts into numbers and `NaN` into
 //! `null` without a word, recurses forever on a cyclic object (a trap that leaves the engine
 //! borrowed for good), and calls `Object.entries` unguarded, so a throwing getter or proxy trap
 //! unwinds through Rust frames. `JSON.stringify` turns each of those into one catchable
@@ -21,6 +22,7 @@ use serde_json::Value;
 
 use wasm_bindgen::prelude::*;
 
+use crate::core::json_text;
 use crate::core::{CommandId, Config, CoreError, ErrorCode};
 use crate::wasm::error::ConferenceError;
 
@@ -31,11 +33,11 @@ const MAX_TIME_MS: f64 = 8.64e15;
 
 /// Serializes an engine output for JavaScript: plain objects, `null` for `None`.
 pub(crate) fn to_js<T: Serialize + ?Sized>(value: &T) -> JsValue {
-    let serializer = serde_wasm_bindgen::Serializer::json_compatible();
-    // invariant: engine outputs hold only strings, booleans, JSON values built by the core and
-    // integers below 2^53 (times are capped at MAX_TIME_MS on the way in, ids are u32), all of
-    // which the JSON-compatible serializer accepts.
-    value.serialize(&serializer).unwrap_throw()
+    // invariant: `to_string` fails only on a map with non-string keys, and engine outputs have
+    // none; what it writes is JSON text, which `JSON.parse` reads back. (Integers beyond 2^53,
+    // which only a `Value` from outside could hold, arrive rounded, as `JSON.parse` reads them.)
+    let text = serde_json::to_string(value).unwrap_throw();
+    JSON::parse(&text).unwrap_throw()
 }
 
 /// Reads a JS value as JSON. `what` names the argument in messages; `code` is the error code a
@@ -57,7 +59,7 @@ pub(crate) fn from_js(
             format!("{what} must be a JSON value, got {}", type_of(value)),
         ));
     };
-    serde_json::from_str(&text)
+    json_text::parse(&text)
         .map_err(|err| ConferenceError::new(code, format!("{what} could not be read: {err}")))
 }
 

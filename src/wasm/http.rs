@@ -1,12 +1,26 @@
-//! The HTTP seam (STYLE H7–H8): the only file that knows gloo-net. One urlencoded POST out, the
-//! raw response back, converted into the core's [`ApiResult`]; the core classifies it. Moving to
-//! `web_sys` fetch, or to fetch in JS, touches this file only.
+//! The HTTP seam (STYLE H7–H8): the only file that calls `fetch`. One urlencoded POST out, the
+//! raw response back, converted into the core's [`ApiResult`]; the core classifies it. It binds
+//! the global `fetch` directly through `web_sys` (an HTTP client crate cost ~8 KB of the module
+//! for this one request); moving to fetch in JS touches this file only.
 
-use gloo_net::http::Request;
+use js_sys::{Object, Promise, Reflect};
 use serde_json::Value;
-use web_sys::AbortSignal;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{AbortSignal, RequestInit};
 
+use crate::core::json_text;
 use crate::core::ApiResult;
+use crate::wasm::convert::thrown_message;
+
+#[wasm_bindgen]
+extern "C" {
+    /// The global `fetch` (window or worker), looked up at every call, as a page's own wrapper
+    /// or a test's fake may replace it. `catch`: a missing or throwing `fetch` is an error here.
+    #[wasm_bindgen(catch, js_name = fetch)]
+    fn fetch(url: &str, init: &RequestInit) -> Result<Promise, JsValue>;
+}
 
 /// A response of any status: for the transport, a 403 or a 500 is a success.
 #[derive(Debug)]
@@ -16,33 +30,22 @@ pub(crate) struct Response {
 }
 
 /// Why no complete response arrived.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug)]
 pub(crate) enum HttpError {
     /// fetch rejected: offline, refused, CORS, DNS, or aborted at the deadline.
-    #[error("{0}")]
     Network(String),
     /// The status arrived but the body could not be read (connection dropped, aborted).
-    #[error("the response body could not be read: {0}")]
     Decode(String),
 }
 
 impl HttpError {
-    /// The one converter of a rejected JS value (gloo-net wraps it).
-    fn network(err: gloo_net::Error) -> Self {
-        Self::Network(message(err))
-    }
-
-    fn decode(err: gloo_net::Error) -> Self {
-        Self::Decode(message(err))
-    }
-}
-
-/// The JS error's `message` ("Failed to fetch", "NetworkError when attempting to fetch
-/// resource.", the abort reason), without the `TypeError: ` prefix.
-fn message(err: gloo_net::Error) -> String {
-    match err {
-        gloo_net::Error::JsError(js) => js.message,
-        gloo_net::Error::GlooError(text) => text,
+    /// What the engine is told: the JS error's `message` ("Failed to fetch", "NetworkError when
+    /// attempting to fetch resource.", the abort reason), without the `TypeError: ` prefix.
+    fn message(self) -> String {
+        match self {
+            Self::Network(message) => message,
+            Self::Decode(message) => format!("the response body could not be read: {message}"),
+        }
     }
 }
 
@@ -54,17 +57,34 @@ pub(crate) async fn post_form(
     body: String,
     signal: &AbortSignal,
 ) -> Result<Response, HttpError> {
-    let response = Request::post(url)
-        .header("Content-Type", "application/x-www-form-urlencoded")
-        .abort_signal(Some(signal))
-        .body(body)
-        .map_err(HttpError::network)?
-        .send()
+    let headers = Object::new();
+    // invariant: defining a data property on a fresh, ordinary object cannot fail or throw.
+    Reflect::set(
+        &headers,
+        &JsValue::from_str("Content-Type"),
+        &JsValue::from_str("application/x-www-form-urlencoded"),
+    )
+    .unwrap_throw();
+    let init = RequestInit::new();
+    init.set_method("POST");
+    init.set_headers(&headers);
+    init.set_body(&JsValue::from_str(&body));
+    init.set_signal(Some(signal));
+    let network = |thrown: JsValue| HttpError::Network(thrown_message(&thrown));
+    let promise = fetch(url, &init).map_err(network)?;
+    let response: web_sys::Response = JsFuture::from(promise)
         .await
-        .map_err(HttpError::network)?;
-    let status = response.status();
-    let text = response.text().await.map_err(HttpError::decode)?;
-    Ok(Response { status, text })
+        .map_err(network)?
+        .dyn_into()
+        .map_err(|_| HttpError::Network("fetch did not resolve to a Response".to_owned()))?;
+    let decode = |thrown: JsValue| HttpError::Decode(thrown_message(&thrown));
+    let text = JsFuture::from(response.text().map_err(decode)?)
+        .await
+        .map_err(decode)?;
+    Ok(Response {
+        status: response.status(),
+        text: text.as_string().unwrap_or_default(),
+    })
 }
 
 /// What the core is told: a response with its status and its body as JSON, or the text as a JSON
@@ -73,10 +93,10 @@ pub(crate) async fn post_form(
 pub(crate) fn to_api_result(outcome: Result<Response, HttpError>) -> ApiResult {
     match outcome {
         Ok(Response { status, text }) => {
-            let body = serde_json::from_str(&text).unwrap_or(Value::String(text));
+            let body = json_text::parse(&text).unwrap_or(Value::String(text));
             // `http` rather than `ok` for a 2xx too, so a 201 or 204 keeps its status.
             ApiResult::http(status, body)
         }
-        Err(err) => ApiResult::network(&err.to_string()),
+        Err(err) => ApiResult::network(&err.message()),
     }
 }

@@ -24,6 +24,11 @@ mod types;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
+/// The module's allocator: talc instead of std's dlmalloc, several KB smaller, growing the
+/// WebAssembly memory as needed. (This crate builds for single-threaded wasm32 only.)
+#[global_allocator]
+static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
+
 pub use client::ConferenceClient;
 pub use engine::ConferenceEngine;
 pub use error::ConferenceError;

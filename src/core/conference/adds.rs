@@ -2,10 +2,11 @@
 //! an ambiguous failure, status polling with back-off and a lifetime cap, cancel, and the end of
 //! tracking once the leg joins or ends.
 
-use serde_json::{json, Value};
+use serde_json::Value;
 
 use super::{Conference, Purpose};
 use crate::api::{ApiFailure, CallProperties, CallStatus, Endpoint, Params, ParticipantInfo};
+use crate::core::command::object;
 use crate::core::config::{Config, Mode};
 use crate::core::destination::Destination;
 use crate::core::error::{CoreError, ErrorCode};
@@ -78,8 +79,12 @@ impl Add {
         }
     }
 
-    fn context(&self) -> Value {
-        json!({ "destination": self.destination.as_str() })
+    /// The context of `PS_ConferenceNotAnswered`: what was dialed and how the dial ended.
+    fn not_answered(&self, status: &str) -> Value {
+        object([
+            ("destination", Value::from(self.destination.as_str())),
+            ("status", Value::from(status)),
+        ])
     }
 }
 
@@ -210,9 +215,7 @@ impl Conference {
             };
             match add.phase {
                 AddPhase::Ringing { .. } if !add.cancel => {
-                    let mut ctx = add.context();
-                    ctx["status"] = json!("timeout");
-                    self.notify(note::NOT_ANSWERED, ctx);
+                    self.notify(note::NOT_ANSWERED, add.not_answered("timeout"));
                 }
                 // The driver never answered the create or the lookup: say so, don't hang.
                 AddPhase::Creating | AddPhase::LookingUp => {
@@ -428,9 +431,7 @@ impl Conference {
             other => {
                 if let Some(add) = self.take_add(seq) {
                     if !add.cancel {
-                        let mut ctx = add.context();
-                        ctx["status"] = json!(other.as_str());
-                        self.notify(note::NOT_ANSWERED, ctx);
+                        self.notify(note::NOT_ANSWERED, add.not_answered(other.as_str()));
                     }
                 }
             }
@@ -510,7 +511,7 @@ impl Conference {
     /// write it again once it joins.
     fn record_created_flag(&mut self, p: &ParticipantInfo) {
         if let Some(flag) = p.end_conference_on_exit {
-            self.legs.entry(p.call_sid.clone()).or_default().confirmed = Some(flag);
+            self.legs.or_default(p.call_sid.clone()).confirmed = Some(flag);
         }
     }
 

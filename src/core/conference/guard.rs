@@ -12,8 +12,6 @@
 //! With a leg still ringing the agent must first confirm "leave and keep the others connected";
 //! that leg keeps its create value (`false`) until a reconciler can update it.
 
-use std::collections::BTreeSet;
-
 use serde_json::Value;
 
 use super::adds::AddPhase;
@@ -26,6 +24,7 @@ use crate::core::intent::IntentOutcome;
 use crate::core::monitor::{self, LegPolicy};
 use crate::core::notification as note;
 use crate::core::snapshot::{ParticipantKind, TaskSnapshot};
+use crate::core::sorted::SortedSet;
 
 /// The guard in progress.
 #[derive(Clone, Debug)]
@@ -42,11 +41,11 @@ pub(super) struct Guard {
     /// Live parties staying behind that Flex shows without a call SID (counted, not written).
     unaddressable: usize,
     /// Ringing adds whose status was checked once since the guard started.
-    pub(super) polled: BTreeSet<u32>,
-    unholding: BTreeSet<String>,
-    unheld: BTreeSet<String>,
-    verifying: BTreeSet<String>,
-    verified: BTreeSet<String>,
+    pub(super) polled: SortedSet<u32>,
+    unholding: SortedSet<String>,
+    unheld: SortedSet<String>,
+    verifying: SortedSet<String>,
+    verified: SortedSet<String>,
 }
 
 impl Conference {
@@ -146,11 +145,11 @@ impl Conference {
             targets,
             me,
             unhold,
-            polled: BTreeSet::new(),
-            unholding: BTreeSet::new(),
-            unheld: BTreeSet::new(),
-            verifying: BTreeSet::new(),
-            verified: BTreeSet::new(),
+            polled: SortedSet::new(),
+            unholding: SortedSet::new(),
+            unheld: SortedSet::new(),
+            verifying: SortedSet::new(),
+            verified: SortedSet::new(),
         });
     }
 
@@ -248,7 +247,7 @@ impl Conference {
             }
         }
         for (call_sid, value, kind) in &wanted {
-            let leg = self.legs.entry(call_sid.clone()).or_default();
+            let leg = self.legs.or_default(call_sid.clone());
             if leg.blocked.is_some_and(|b| b != *value) {
                 leg.blocked = None;
             }
@@ -381,8 +380,7 @@ impl Conference {
                     }
                 }
                 if !still_held {
-                    self.legs.entry(call_sid.to_owned()).or_default().hold_known =
-                        Some((false, until));
+                    self.legs.or_default(call_sid.to_owned()).hold_known = Some((false, until));
                 }
             }
             Err(f) if f.is_not_found() => {
@@ -399,7 +397,7 @@ impl Conference {
         g.verifying.remove(call_sid);
         match outcome.and_then(|b| ParticipantInfo::from_body(&b)) {
             Ok(p) => {
-                let leg = self.legs.entry(call_sid.to_owned()).or_default();
+                let leg = self.legs.or_default(call_sid.to_owned());
                 if p.hold == Some(true) {
                     g.unheld.remove(call_sid);
                     leg.hold_known = Some((true, self.now + HOLD_KNOWN_MS));

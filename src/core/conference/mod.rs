@@ -7,7 +7,7 @@ mod reconcile;
 mod requests;
 mod view;
 
-use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::collections::VecDeque;
 
 use serde_json::Value;
 
@@ -20,6 +20,7 @@ use crate::core::notification as note;
 use crate::core::result::ApiResult;
 use crate::core::rng::Rng;
 use crate::core::snapshot::{Participant, ParticipantKind, ParticipantStatus, TaskSnapshot};
+use crate::core::sorted::{SortedMap, SortedSet};
 
 pub use view::{ConferenceView, ConnectingView, LegView};
 
@@ -59,19 +60,19 @@ pub struct Conference {
     seq: u32,
     task_sid: Option<String>,
     snap: Option<TaskSnapshot>,
-    legs: BTreeMap<String, Leg>,
+    legs: SortedMap<String, Leg>,
     /// Legs this engine created or ever saw as `unknown`: REST legs, whatever Flex calls them
     /// later (Flex has been seen to retype a held `unknown` leg as `customer`).
-    rest_legs: BTreeSet<String>,
+    rest_legs: SortedSet<String>,
     /// Non-worker legs seen held: with `pre_hold_flag` their flag was set false before the hold
     /// (perhaps by an earlier engine of this browser), so an unknown value isn't Flex's `true`.
-    seen_held: BTreeSet<String>,
+    seen_held: SortedSet<String>,
     /// Legs known to have left (removed, cancelled, or answered 20404) before Flex shows it:
     /// they no longer count as live parties.
-    departed: BTreeSet<String>,
+    departed: SortedSet<String>,
     adds: Vec<Add>,
     ops: Vec<Op>,
-    in_flight: BTreeMap<CommandId, Request>,
+    in_flight: SortedMap<CommandId, Request>,
     delayed: Vec<(u64, Request)>,
     guard: Option<Guard>,
     leaving_until: Option<u64>,
@@ -91,13 +92,13 @@ impl Conference {
             seq: 0,
             task_sid: None,
             snap: None,
-            legs: BTreeMap::new(),
-            rest_legs: BTreeSet::new(),
-            seen_held: BTreeSet::new(),
-            departed: BTreeSet::new(),
+            legs: SortedMap::new(),
+            rest_legs: SortedSet::new(),
+            seen_held: SortedSet::new(),
+            departed: SortedSet::new(),
             adds: Vec::new(),
             ops: Vec::new(),
-            in_flight: BTreeMap::new(),
+            in_flight: SortedMap::new(),
             delayed: Vec::new(),
             guard: None,
             leaving_until: None,
@@ -256,7 +257,7 @@ impl Conference {
     /// The leg is gone at Twilio (removed, cancelled, 20404): never written again, and not
     /// counted as live even while Flex still shows it.
     fn mark_departed(&mut self, call_sid: &str) {
-        self.legs.entry(call_sid.to_owned()).or_default().gone = true;
+        self.legs.or_default(call_sid.to_owned()).gone = true;
         self.departed.insert(call_sid.to_owned());
         if let Some(snap) = self.snap.as_mut() {
             for p in &mut snap.participants {

@@ -2,11 +2,12 @@
 //! (SPEC §3.8): REST for `unknown` legs and for removing the customer, native Flex for workers,
 //! never a native hold on an `unknown` target. Holds set the flag first (C2).
 
-use serde_json::{json, Value};
+use serde_json::Value;
 
 use super::reconcile::{bool_str, HOLD_KNOWN_MS};
 use super::{Conference, Purpose};
 use crate::api::{ApiFailure, Endpoint, Params};
+use crate::core::command::object;
 use crate::core::config::Mode;
 use crate::core::error::{CoreError, ErrorCode};
 use crate::core::intent::{IntentOutcome, NativeHold};
@@ -96,7 +97,7 @@ impl Conference {
                 if full && self.config.pre_hold_flag && !self.is_held_now(&p) =>
             {
                 let until = self.now + OP_TIMEOUT_MS;
-                let leg = self.legs.entry(call_sid.to_owned()).or_default();
+                let leg = self.legs.or_default(call_sid.to_owned());
                 leg.hold_intent_until = Some(until);
                 if leg.confirmed == Some(false) && leg.writing.is_none() {
                     return IntentOutcome::native();
@@ -107,10 +108,7 @@ impl Conference {
             ParticipantKind::Unknown if full => {
                 if self.config.pre_hold_flag {
                     let until = self.now + OP_TIMEOUT_MS;
-                    self.legs
-                        .entry(call_sid.to_owned())
-                        .or_default()
-                        .hold_intent_until = Some(until);
+                    self.legs.or_default(call_sid.to_owned()).hold_intent_until = Some(until);
                     self.start_op(call_sid, OpKind::Hold, OpStep::AwaitFlag(None));
                 } else {
                     self.send_hold(call_sid, true);
@@ -261,11 +259,13 @@ impl Conference {
                     Some(action) => {
                         self.finish_op(op.seq);
                         let payload = match action {
-                            NativeHold::HoldCall => json!({ "participantCallSid": op.call_sid }),
-                            NativeHold::HoldParticipant => json!({
-                                "participantType": "customer",
-                                "targetSid": op.call_sid,
-                            }),
+                            NativeHold::HoldCall => {
+                                object([("participantCallSid", Value::from(op.call_sid.as_str()))])
+                            }
+                            NativeHold::HoldParticipant => object([
+                                ("participantType", Value::from("customer")),
+                                ("targetSid", Value::from(op.call_sid.as_str())),
+                            ]),
                         };
                         let id = self.take_id();
                         self.out.push_back(crate::core::command::Command::Flex {
@@ -344,7 +344,7 @@ impl Conference {
             return;
         };
         let until = self.now + HOLD_KNOWN_MS;
-        let leg = self.legs.entry(op.call_sid.clone()).or_default();
+        let leg = self.legs.or_default(op.call_sid.clone());
         match (op.kind, outcome) {
             (OpKind::Hold, Ok(_)) => leg.hold_known = Some((true, until)),
             (OpKind::Unhold, Ok(_)) => leg.hold_known = Some((false, until)),

@@ -128,7 +128,7 @@ impl Conference {
             .map(|l| snap.find(&l.call_sid).is_some_and(|p| self.is_held_now(p)))
             .collect();
         for (policy, held) in verdict.legs.into_iter().zip(held_now) {
-            let leg = self.legs.entry(policy.call_sid.clone()).or_default();
+            let leg = self.legs.or_default(policy.call_sid.clone());
             if leg.blocked.is_some_and(|b| b != policy.desired) {
                 leg.blocked = None;
             }
@@ -160,7 +160,7 @@ impl Conference {
         }
         let workaround_allowed =
             self.config.hold_workaround && policy.kind != ParticipantKind::Worker;
-        let leg = self.legs.entry(policy.call_sid.clone()).or_default();
+        let leg = self.legs.or_default(policy.call_sid.clone());
         if leg.gone
             || leg.writing.is_some()
             || leg.workaround
@@ -247,7 +247,7 @@ impl Conference {
         let decision = self
             .retry
             .decide(endpoint, &failure, attempt.max(leg.attempt), unit, false);
-        let leg = self.legs.entry(call_sid.to_owned()).or_default();
+        let leg = self.legs.or_default(call_sid.to_owned());
         if let RetryDecision::RetryAfter(ms) = decision {
             leg.attempt += 1;
             leg.retry_at = Some(self.now + ms);
@@ -259,7 +259,7 @@ impl Conference {
     /// A write (or the hold workaround's unhold) failed for good: back off (growing, capped,
     /// jittered), block a 400 or a 403, and notify once per failure streak.
     fn give_up_write(&mut self, call_sid: &str, value: bool, failure: &ApiFailure, unit: f64) {
-        let leg = self.legs.entry(call_sid.to_owned()).or_default();
+        let leg = self.legs.or_default(call_sid.to_owned());
         leg.attempt = 0;
         if matches!(failure, ApiFailure::BadRequest { .. }) {
             leg.blocked = Some(value);
