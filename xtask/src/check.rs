@@ -204,11 +204,40 @@ fn checks(scope: Scope) -> Vec<Check> {
             needs_sim: true,
             ..Check::new("wasm tests (headless Chromium, sim running)", wasm_tests())
         });
-        // The release build and wasm-bindgen as `cargo xtask build` runs them, plus the budget.
+        // The release build, the package (tsc against the Flex typings, esbuild, webpack 4's
+        // parser) as `cargo xtask build` makes it, plus the size budget.
         checks.push(Check::new(
-            "size (release wasm)",
+            "package (tsc, bundle, size)",
             Step::cargo().args(["xtask", "size"]),
         ));
+        // The demo's fake Flex host keeps Flex's semantics (content stores, action pipeline,
+        // routing, notifications), checked with a stub package on its own sim.
+        checks.push(Check::new(
+            "fake Flex host (semantics, headless Chromium)",
+            Step::new("node")
+                .env(
+                    "SIM_BIN",
+                    crate::build::target_dir()
+                        .join("debug")
+                        .join(format!("sim{}", std::env::consts::EXE_SUFFIX))
+                        .display()
+                        .to_string(),
+                )
+                .args(["www/smoke.mjs"]),
+        ));
+        // The demo page with the real package in headless Chromium, driven by clicks.
+        checks.push(Check {
+            needs_sim: true,
+            ..Check::new(
+                "e2e (Playwright, headless Chromium, sim running)",
+                Step::new("node").args([
+                    "--test",
+                    "--test-concurrency=1",
+                    "--test-reporter=spec",
+                    "js/e2e/",
+                ]),
+            )
+        });
     }
     checks
 }
@@ -292,7 +321,9 @@ mod tests {
                 "clippy (wasm32)",
                 "native tests (engine, sim, xtask)",
                 "wasm tests (headless Chromium, sim running)",
-                "size (release wasm)"
+                "package (tsc, bundle, size)",
+                "fake Flex host (semantics, headless Chromium)",
+                "e2e (Playwright, headless Chromium, sim running)"
             ]
         );
         assert_eq!(
@@ -309,7 +340,9 @@ mod tests {
             [
                 "clippy (wasm32)",
                 "wasm tests (headless Chromium, sim running)",
-                "size (release wasm)"
+                "package (tsc, bundle, size)",
+                "fake Flex host (semantics, headless Chromium)",
+                "e2e (Playwright, headless Chromium, sim running)"
             ]
         );
     }

@@ -4,13 +4,15 @@
 //!   Cargo.lock's version, Debian Chromium + chromedriver) and skips what is present.
 //! - `cargo xtask test [--native | --wasm]` runs setup, then every check, failing fast.
 //! - `cargo xtask ci` is `cargo xtask test` (what `.ci/run` calls).
-//! - `cargo xtask build` builds the release wasm and runs wasm-bindgen into `pkg/`.
-//! - `cargo xtask size` builds and fails when the gzipped wasm exceeds the budget.
+//! - `cargo xtask build` builds the release wasm and the npm package into `pkg/`.
+//! - `cargo xtask size` builds and fails when the package's gzip weight exceeds the budget.
+//! - `cargo xtask demo [--port N]` builds and serves the demo with the sim.
 //!
 //! Std only, so that the runner itself compiles in about a second on a fresh machine.
 
 mod build;
 mod check;
+mod demo;
 mod proc;
 mod setup;
 mod sim;
@@ -25,14 +27,15 @@ const USAGE: &str = "\
 usage: cargo xtask <command> [options]
 
 commands:
-  setup            install what is missing (wasm32 target, wasm-bindgen CLI, Chromium)
+  setup            install what is missing (wasm32 target, wasm-bindgen CLI, Chromium, npm ci in js/)
   test [--native | --wasm]
                    setup, then fmt, clippy (native and wasm32), native tests (engine, sim),
                    wasm tests in headless Chromium (with the sim running for the HTTP suite);
                    --native skips the wasm32 steps, --wasm runs only them
   ci               same as `test` (what .ci/run calls)
-  build            release wasm build + wasm-bindgen --target web into pkg/, prints sizes
-  size             build, then fail if the gzipped wasm exceeds the size budget
+  demo [--port N]  install, build, serve the demo with the sim (default port 8787), print its URL
+  build            release wasm + the npm package into pkg/ (shim type-checked and bundled), sizes
+  size             build, then fail if the package's gzip weight exceeds the budget
   help             this text";
 
 fn main() -> ExitCode {
@@ -54,6 +57,11 @@ fn run(args: &[&str]) -> Result<()> {
         ["test" | "ci", options @ ..] => check::run(parse_scope(options)?),
         ["build"] => build::run(false),
         ["size"] => build::run(true),
+        ["demo"] => demo::run(demo::DEFAULT_PORT),
+        ["demo", "--port", port] => demo::run(
+            port.parse()
+                .map_err(|_| format!("`--port` takes a port number (0-65535), got `{port}`"))?,
+        ),
         [] | ["help" | "--help" | "-h"] => {
             println!("{USAGE}");
             Ok(())

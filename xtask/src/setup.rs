@@ -33,6 +33,8 @@ pub(crate) struct Needs {
     pub(crate) wasm_bindgen: bool,
     /// Chromium and chromedriver for the wasm browser tests.
     pub(crate) browser: bool,
+    /// `npm ci` in `js/` (TypeScript, esbuild, the Flex typings, React, Playwright).
+    pub(crate) npm: bool,
 }
 
 impl Needs {
@@ -41,12 +43,14 @@ impl Needs {
         wasm_target: true,
         wasm_bindgen: true,
         browser: true,
+        npm: true,
     };
     /// Nothing beyond the Rust toolchain (`test --native`).
     pub(crate) const NONE: Self = Self {
         wasm_target: false,
         wasm_bindgen: false,
         browser: false,
+        npm: false,
     };
     /// What `build` needs: no browser.
     pub(crate) const BUILD: Self = Self {
@@ -68,6 +72,9 @@ pub(crate) fn run(needs: Needs) -> Result<Duration> {
     }
     if needs.browser {
         ensure_browser()?;
+    }
+    if needs.npm {
+        ensure_node_modules()?;
     }
     Ok(start.elapsed())
 }
@@ -99,6 +106,44 @@ fn ensure(label: &str, present: bool, install: impl FnOnce() -> Result<()>) -> R
 fn run_shown(step: &Step) -> Result<()> {
     println!("setup:   $ {step}");
     step.run().map(drop)
+}
+
+/// The JS tooling's directory (package.json, package-lock.json).
+const JS_DIR: &str = "js";
+
+/// A copy of the lock file `npm ci` last installed, inside `node_modules/`: when it equals
+/// `package-lock.json`, the install is current and skipped.
+const INSTALLED_LOCK: &str = "node_modules/.xtask-installed-lock.json";
+
+/// `npm ci` in `js/` unless `node_modules` was installed from the current lock file. Node and
+/// npm themselves must be present (README).
+fn ensure_node_modules() -> Result<()> {
+    let dir = repo_root().join(JS_DIR);
+    let lock = fs::read(dir.join("package-lock.json"))
+        .map_err(|err| format!("cannot read {JS_DIR}/package-lock.json: {err}"))?;
+    let installed = fs::read(dir.join(INSTALLED_LOCK)).ok();
+    ensure(
+        &format!("npm packages ({JS_DIR}/package-lock.json)"),
+        installed.as_deref() == Some(lock.as_slice()),
+        || {
+            for tool in ["node", "npm"] {
+                if find_program(tool).is_none() {
+                    return Err(format!(
+                        "`{tool}` not found on PATH; install Node.js 18 or later (with npm)"
+                    ));
+                }
+            }
+            run_shown(&Step::new("npm").args([
+                "ci",
+                "--prefix",
+                JS_DIR,
+                "--no-audit",
+                "--no-fund",
+            ]))?;
+            fs::write(dir.join(INSTALLED_LOCK), &lock)
+                .map_err(|err| format!("cannot write {JS_DIR}/{INSTALLED_LOCK}: {err}"))
+        },
+    )
 }
 
 /// `rustup target add wasm32-unknown-unknown` unless rustup lists it as installed.

@@ -34,12 +34,26 @@ pub(crate) struct SimProcess {
 impl SimProcess {
     /// Builds the sim, starts it on a free loopback port and waits for its listening line.
     pub(crate) fn start() -> Result<Self> {
+        Self::start_on(0, true)
+    }
+
+    /// Builds the sim and starts it on `port` (0 = any free one), serving `www/` and `pkg/`;
+    /// `quiet` drops its per-request log lines.
+    pub(crate) fn start_on(port: u16, quiet: bool) -> Result<Self> {
         Step::cargo().args(["build", "-p", "sim"]).run()?;
+        let root = crate::proc::repo_root();
+        let port = port.to_string();
+        let www = root.join("www").display().to_string();
+        let pkg = root.join("pkg").display().to_string();
+        let mut args = vec!["--port", &port, "--www", &www, "--pkg", &pkg];
+        if quiet {
+            args.push("--quiet");
+        }
         let exe = target_dir()
             .join("debug")
             .join(format!("sim{}", std::env::consts::EXE_SUFFIX));
         let mut child = command(&exe)
-            .args(["--port", "0", "--quiet"])
+            .args(&args)
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
@@ -82,6 +96,19 @@ impl SimProcess {
     /// The base URL, e.g. `http://127.0.0.1:41234`.
     pub(crate) fn url(&self) -> &str {
         &self.url
+    }
+
+    /// Waits until the sim exits (Ctrl-C ends both).
+    pub(crate) fn wait(&mut self) -> Result<()> {
+        let status = self
+            .child
+            .wait()
+            .map_err(|err| format!("cannot wait for the sim: {err}"))?;
+        if status.success() {
+            Ok(())
+        } else {
+            Err(format!("the sim exited ({status})"))
+        }
     }
 }
 

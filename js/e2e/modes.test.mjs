@@ -1,0 +1,86 @@
+// Modes and surroundings: list mode, native external warm transfer (XWT), the feature switched off,
+// a refreshed token (SPEC §2.7, §13 15, 20).
+
+import { after, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { addedLeg, card, closeBrowser, dial, leg, openDemo, sim, until } from "./harness.mjs";
+
+after(closeBrowser);
+
+describe("modes", () => {
+  it("shows names and statuses in list mode, with the custom actions on every row", async () => {
+    const s = await openDemo({ query: "list=1" });
+    try {
+      await dial(s.page, "+14155550160");
+      const x = await addedLeg(s);
+      await leg(x.callSid, "answer");
+      const row = card(s.page, x.callSid);
+      await until("X's row shows", async () => (await row.count()) === 1);
+      const container = row.getByTestId("participant-status-container");
+      await until("the row's status container shows name and status", async () =>
+        (await container.getByTestId("participant-name").innerText()) === "+14155550160",
+      );
+      assert.equal(await container.getByTestId("participant-status").getAttribute("data-status-key"), "CallParticipantStatusLive");
+      assert.equal(await row.getByTestId("participant-actions").count(), 1);
+      await s.screenshot("11-list-mode");
+    } finally {
+      await s.close();
+    }
+  });
+
+  it("in XWT mode shows no + button and custom buttons only on the customer's card", async () => {
+    const s = await openDemo({ query: "xwt=1" });
+    try {
+      assert.equal(s.mode, "xwt");
+      assert.equal(await s.page.getByTestId("conference-add-button").count(), 0);
+      await until("the customer's card has the custom actions", async () =>
+        (await card(s.page, s.customerCallSid).getByTestId("participant-actions").count()) === 1,
+      );
+      assert.equal(await card(s.page, s.agentCallSid).getByTestId("participant-actions").count(), 0);
+      await s.screenshot("12-xwt-mode");
+    } finally {
+      await s.close();
+    }
+  });
+
+  it("registers nothing when the feature is disabled", async () => {
+    const s = await openDemo({ query: "enabled=0" });
+    try {
+      assert.equal(s.mode, "disabled");
+      await new Promise((r) => setTimeout(r, 500));
+      assert.equal(await s.page.getByTestId("conference-add-button").count(), 0);
+      assert.equal(await s.page.getByTestId("participant-actions").count(), 0);
+    } finally {
+      await s.close();
+    }
+  });
+
+  it("sends the refreshed token with the next request", async () => {
+    const s = await openDemo();
+    try {
+      await sim("POST", "/sim/tokens", { token: "sim-token-2", state: "valid" });
+      await s.page.evaluate(() => window.demo.controls.setToken("sim-token-2"));
+      await sim("POST", "/sim/tokens", { token: "sim-token", state: "expired" });
+      await dial(s.page, "+14155550161");
+      const x = await addedLeg(s);
+      assert.ok(x.callSid);
+      const refused = (await s.requests()).filter((r) => r.status === 403);
+      assert.deepEqual(refused, [], "no request went out with the old token");
+    } finally {
+      await sim("POST", "/sim/reset", {});
+      await s.close();
+    }
+  });
+
+  it("loads the package in the page without console errors and reports its registration time", async () => {
+    const s = await openDemo();
+    try {
+      assert.ok(s.registeredMs < 2000, `registered in ${s.registeredMs} ms`);
+      console.log(`registered in ${s.registeredMs.toFixed(1)} ms (import + registerConference)`);
+      assert.deepEqual(s.errors, []);
+    } finally {
+      await s.close();
+    }
+  });
+});
+

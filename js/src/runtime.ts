@@ -1,0 +1,315 @@
+// One `ConferenceClient` per Flex voice task, fed every task update, with its events carried out:
+// notifications shown, native Flex actions invoked, hang-up answers delivered to the waiting
+// before-listener, views handed to the components. No decision is made here; every "whether" is
+// the engine's.
+
+import { ConferenceClient } from "../generated/flex_conference.js";
+import type {
+  ClientEvent,
+  ConferenceConfig,
+  ConferenceView,
+  HangupCommand,
+  Intent,
+  IntentOutcome,
+  Participant,
+  ServerlessOptions,
+  TaskSnapshot,
+} from "../generated/flex_conference.js";
+import type { FlexApi, ManagerApi, TaskLike, ParticipantLike } from "./flex";
+import { REFUSED, NOTIFICATION_IDS } from "./notifications";
+
+/** The rejection Flex gives an action a before-listener aborted (SPEC §3.7): expected, never shown. */
+export function isCancelledByBeforeEvent(error: unknown): boolean {
+  const message = error instanceof Error ? error.message : String(error);
+  return message.indexOf("cancelled by before event") >= 0;
+}
+
+/** The rejection Flex gives an identical invocation that is still pending: a double click. */
+function isPendingDuplicate(error: unknown): boolean {
+  const message = error instanceof Error ? error.message : String(error);
+  return /pending/i.test(message);
+}
+
+const HANGUP_ANSWER_MS = 30000;
+
+/** The conference of one task, as the components and listeners see it. */
+export class TaskConference {
+  readonly taskSid: string;
+  private client: ConferenceClient | null;
+  private listeners = new Set<() => void>();
+  private lastFed = "";
+  private hangupWaiters: Array<(answer: HangupCommand) => void> = [];
+  /** The latest task object Flex handed us (actions need it in their payloads). */
+  task: TaskLike;
+  view: ConferenceView;
+  /** Call SID → what was dialed, remembered from the connecting view for the name of the leg once it joins. */
+  readonly dialed = new Map<string, string>();
+  /** The agent confirmed "leave and keep the others connected"; consumed by the next hang-up. */
+  confirmLeave = false;
+  /** The hang-up was held back because a leg still rings: the components ask the agent. */
+  askLeave = false;
+
+  constructor(
+    private readonly runtime: Runtime,
+    task: TaskLike,
+  ) {
+    this.taskSid = task.taskSid;
+    this.task = task;
+    this.client = new ConferenceClient({
+      config: runtime.config,
+      serverless: runtime.serverless,
+      token: () => runtime.manager.user.token,
+      onEvents: (events: ClientEvent[]) => this.onEvents(events),
+      requestTimeoutMs: runtime.requestTimeoutMs,
+    });
+    this.view = this.client.view();
+  }
+
+  /** Feeds the task when what the engine reads of it changed. */
+  feed(task: TaskLike): void {
+    this.task = task;
+    if (!this.client) return;
+    const snapshot = snapshotOf(task);
+    const text = JSON.stringify(snapshot);
+    if (text === this.lastFed) return;
+    this.lastFed = text;
+    try {
+      this.client.handleSnapshot(snapshot);
+    } catch (error) {
+      // A snapshot the engine can't read is a bug between Flex and us: loud in the console, and
+      // the previous state stays.
+      console.error("flex-conference: task update not understood", error);
+    }
+  }
+
+  /** Feeds the last task again (after a token refresh, so held-back writes go out). */
+  refeed(): void {
+    this.lastFed = "";
+    this.feed(this.task);
+  }
+
+  /** Sends an intent; the synchronous outcome. */
+  intent(intent: Intent): IntentOutcome {
+    if (!this.client) {
+      return {
+        accepted: false,
+        abortNative: false,
+        error: { name: "ConferenceError", code: "not_available", message: "This call is over." } as IntentOutcome["error"],
+      };
+    }
+    return this.client.handleIntent(intent);
+  }
+
+  /** Shows a refusal the agent caused by a click (a double click is not worth a toast). */
+  showRefusal(outcome: IntentOutcome): void {
+    if (outcome.accepted || !outcome.error || outcome.error.code === "in_progress") return;
+    this.runtime.notify(REFUSED, { message: outcome.error.message, code: outcome.error.code });
+  }
+
+  /** Waits for the engine's answer to a hang-up intent. */
+  hangupAnswer(): Promise<HangupCommand> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        const index = this.hangupWaiters.indexOf(deliver);
+        if (index >= 0) this.hangupWaiters.splice(index, 1);
+        resolve({ id: -1, kind: "hangup", allow: false, reason: "timeout" });
+      }, HANGUP_ANSWER_MS);
+      const deliver = (answer: HangupCommand) => {
+        clearTimeout(timer);
+        resolve(answer);
+      };
+      this.hangupWaiters.push(deliver);
+    });
+  }
+
+  subscribe(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => {
+      this.listeners.delete(listener);
+    };
+  }
+
+  /** Re-renders the components (after a local UI state change). */
+  changed(): void {
+    this.listeners.forEach((listener) => listener());
+  }
+
+  get freed(): boolean {
+    return this.client === null;
+  }
+
+  free(): void {
+    if (this.client) {
+      this.client.free();
+      this.client = null;
+    }
+    for (const waiter of this.hangupWaiters.splice(0)) {
+      waiter({ id: -1, kind: "hangup", allow: true, reason: "not_guarded" });
+    }
+  }
+
+  private onEvents(events: ClientEvent[]): void {
+    for (const event of events) {
+      switch (event.kind) {
+        case "view":
+          this.view = event.view;
+          for (const leg of event.view.connecting) {
+            if (leg.callSid) this.dialed.set(leg.callSid, leg.destination);
+          }
+          break;
+        case "notify":
+          this.runtime.notify(event.notification, event.context);
+          break;
+        case "flex":
+          this.runtime.invokeNative(event.action, { ...event.payload, task: this.task }, this);
+          break;
+        case "hangup": {
+          if (event.reason === "confirm_leave") {
+            this.askLeave = true;
+          }
+          // "in_progress" answers the newest hang-up (a second one while the guard runs); every
+          // other answer settles the oldest waiting one.
+          const waiter = event.reason === "in_progress" ? this.hangupWaiters.pop() : this.hangupWaiters.shift();
+          if (waiter) waiter(event);
+          break;
+        }
+      }
+    }
+    this.changed();
+  }
+}
+
+/** Every task's conference, and the Flex objects they act through. */
+export class Runtime {
+  readonly tasks = new Map<string, TaskConference>();
+
+  constructor(
+    readonly flex: FlexApi,
+    readonly manager: ManagerApi,
+    readonly config: ConferenceConfig,
+    readonly serverless: ServerlessOptions,
+    readonly requestTimeoutMs: number | null,
+  ) {}
+
+  /** The task's conference, created on first sight of a voice task. */
+  ensure(task: TaskLike): TaskConference {
+    let found = this.tasks.get(task.taskSid);
+    if (!found || found.freed) {
+      found = new TaskConference(this, task);
+      this.tasks.set(task.taskSid, found);
+    }
+    return found;
+  }
+
+  get(taskSid: string | null | undefined): TaskConference | undefined {
+    return taskSid ? this.tasks.get(taskSid) : undefined;
+  }
+
+  /**
+   * Flex's current task for `task.taskSid` (`StateHelper`, the store), else `task` itself. Task
+   * objects captured earlier (a component's props, an action payload) can be older than the
+   * store; feeding one after a newer one would move the engine back in time.
+   */
+  latest(task: TaskLike): TaskLike {
+    try {
+      const found = this.flex.StateHelper.getTaskByTaskrouterTaskSid(task.taskSid) as unknown as TaskLike | undefined;
+      if (found && found.taskSid === task.taskSid) return found;
+    } catch (_) {
+      // No such task in the store: use what we were given.
+    }
+    return task;
+  }
+
+  /** Feeds Flex's current version of `task` (see {@link Runtime.latest}). */
+  feedLatest(task: TaskLike | null | undefined): TaskConference | undefined {
+    return task && task.taskSid ? this.feed(this.latest(task)) : undefined;
+  }
+
+  /** Feeds a task update; frees the engine once the task is over. */
+  feed(task: TaskLike | null | undefined): TaskConference | undefined {
+    if (!task || !task.taskSid || !isVoice(task)) return undefined;
+    if (task.status === "completed" || task.status === "canceled") {
+      const done = this.tasks.get(task.taskSid);
+      if (done) {
+        done.free();
+        this.tasks.delete(task.taskSid);
+        done.changed();
+      }
+      return undefined;
+    }
+    const conference = this.ensure(task);
+    conference.feed(task);
+    return conference;
+  }
+
+  notify(id: string, context: Record<string, unknown>): void {
+    const shown = { ...context, codeText: context.code != null ? ` (${context.code})` : "" };
+    try {
+      if (NOTIFICATION_IDS.indexOf(id) < 0 || !this.flex.Notifications.showNotification(id, shown)) {
+        console.error(`flex-conference: ${id}`, shown);
+      }
+    } catch (error) {
+      console.error(`flex-conference: could not show ${id}`, error, shown);
+    }
+  }
+
+  /** Invokes a native action the engine asked for; a failure the engine can't see is shown. */
+  invokeNative(action: string, payload: Record<string, unknown>, conference: TaskConference): void {
+    this.flex.Actions.invokeAction(action, payload).catch((error: unknown) => {
+      if (isCancelledByBeforeEvent(error) || isPendingDuplicate(error)) return;
+      const message = error instanceof Error ? error.message : String(error);
+      const id = /unhold/i.test(action) ? "PS_ConferenceUnholdFailed" : "PS_ConferenceHoldFailed";
+      this.notify(id, { code: null, status: 0, message });
+      conference.changed();
+    });
+  }
+
+  freeAll(): void {
+    for (const conference of this.tasks.values()) conference.free();
+    this.tasks.clear();
+  }
+}
+
+function isVoice(task: TaskLike): boolean {
+  const channel = task.taskChannelUniqueName;
+  return channel == null || channel === "voice";
+}
+
+function pickParticipant(p: ParticipantLike): Participant {
+  const media = p.mediaProperties || null;
+  return {
+    callSid: p.callSid == null ? null : p.callSid,
+    participantType: p.participantType == null ? null : p.participantType,
+    status: p.status == null ? null : p.status,
+    onHold: typeof p.onHold === "boolean" ? p.onHold : null,
+    muted: typeof p.muted === "boolean" ? p.muted : null,
+    isCurrentWorker: typeof p.isCurrentWorker === "boolean" ? p.isCurrentWorker : null,
+    workerSid: p.workerSid == null ? null : p.workerSid,
+    connecting: typeof p.connecting === "boolean" ? p.connecting : null,
+    participantSid: p.participantSid == null ? null : p.participantSid,
+    mediaProperties: media
+      ? {
+          hold: typeof media.hold === "boolean" ? media.hold : null,
+          muted: typeof media.muted === "boolean" ? media.muted : null,
+        }
+      : null,
+  };
+}
+
+/** The part of a Flex `ITask` the engine reads (DESIGN §4), as a plain JSON object. */
+export function snapshotOf(task: TaskLike): TaskSnapshot {
+  const conference = task.conference;
+  const attributes = task.attributes && task.attributes.conference ? task.attributes.conference : null;
+  return {
+    taskSid: task.taskSid,
+    status: task.status == null ? null : task.status,
+    attributes: { conference: { sid: attributes && attributes.sid ? attributes.sid : null } },
+    conference: conference
+      ? {
+          conferenceSid: conference.conferenceSid == null ? null : conference.conferenceSid,
+          status: conference.status == null ? null : conference.status,
+          participants: (conference.participants || []).map(pickParticipant),
+        }
+      : null,
+  };
+}

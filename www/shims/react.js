@@ -1,0 +1,33 @@
+// ESM view of the `window.React` UMD global (loaded by index.html as a classic script).
+// Every named export of the npm module; the import map points the bare specifier `react` here.
+const m = window.React;
+if (!m) throw new Error("window.React is not loaded: include its UMD build before this module");
+export default m;
+export const Fragment = m.Fragment;
+export const StrictMode = m.StrictMode;
+export const Profiler = m.Profiler;
+export const Suspense = m.Suspense;
+export const Children = m.Children;
+export const Component = m.Component;
+export const PureComponent = m.PureComponent;
+export const __SECRET_INTERNALS_DO_NOT_USE_OR_YOU_WILL_BE_FIRED = m.__SECRET_INTERNALS_DO_NOT_USE_OR_YOU_WILL_BE_FIRED;
+export const cloneElement = m.cloneElement;
+export const createContext = m.createContext;
+export const createElement = m.createElement;
+export const createFactory = m.createFactory;
+export const createRef = m.createRef;
+export const forwardRef = m.forwardRef;
+export const isValidElement = m.isValidElement;
+export const lazy = m.lazy;
+export const memo = m.memo;
+export const useCallback = m.useCallback;
+export const useContext = m.useContext;
+export const useDebugValue = m.useDebugValue;
+export const useEffect = m.useEffect;
+export const useImperativeHandle = m.useImperativeHandle;
+export const useLayoutEffect = m.useLayoutEffect;
+export const useMemo = m.useMemo;
+export const useReducer = m.useReducer;
+export const useRef = m.useRef;
+export const useState = m.useState;
+export const version = m.version;
