@@ -92,6 +92,8 @@ function configuration() {
       serverless_functions_domain: window.location.hostname,
       serverless_functions_protocol: "http",
       serverless_functions_port: Number(window.location.port),
+      // `?language=es-MX` (or th, zh-Hans, pt-BR, es-ES; `default` = the browser's).
+      ...(params.get("language") ? { language: params.get("language") } : {}),
     },
   };
 }
@@ -386,6 +388,7 @@ async function main() {
     agentCallSid: call.agentCallSid,
     customerCallSid: call.customerCallSid,
     registeredMs: null,
+    registeredSinceLoadMs: null,
     registration: null,
     registerError: null,
   };
@@ -398,6 +401,8 @@ async function main() {
     const { registerConference } = await import(PACKAGE_URL);
     demo.registration = await registerConference(flex, manager);
     demo.registeredMs = performance.now() - started;
+    // From navigation start (the page's first byte requested) to "registered".
+    demo.registeredSinceLoadMs = performance.now();
     controls.markPluginsInitialized();
   } catch (e) {
     demo.registerError = (e && e.message) || String(e);

@@ -73,14 +73,55 @@ describe("modes", () => {
   });
 
   it("loads the package in the page without console errors and reports its registration time", async () => {
+    const sinceLoad = [];
+    const importAndRegister = [];
+    for (let i = 0; i < 5; i++) {
+      const s = await openDemo();
+      try {
+        assert.deepEqual(s.errors, []);
+        importAndRegister.push(s.registeredMs);
+        sinceLoad.push(await s.page.evaluate(() => window.demo.registeredSinceLoadMs));
+      } finally {
+        await s.close();
+      }
+    }
+    const median = (xs) => xs.slice().sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+    console.log(
+      `registered: median ${median(sinceLoad).toFixed(1)} ms from navigation start, ` +
+        `${median(importAndRegister).toFixed(1)} ms for import + registerConference (5 loads)`,
+    );
+    assert.ok(median(importAndRegister) < 2000);
+  });
+
+  for (const [language, title] of [
+    ["es-MX", "Agregar un participante"],
+    ["es-ES", "Añadir un participante"],
+    ["pt-BR", "Adicionar um participante"],
+    ["th", "เพิ่มผู้เข้าร่วม"],
+    ["zh-Hans", "添加参与者"],
+  ]) {
+    it(`speaks ${language} when the configuration says so`, async () => {
+      const s = await openDemo({ query: `language=${encodeURIComponent(language)}` });
+      try {
+        assert.equal(await s.page.getByTestId("conference-add-button").getAttribute("title"), title);
+      } finally {
+        await s.close();
+      }
+    });
+  }
+
+  it("tells the agent the login expired when the backend refuses the token", async () => {
     const s = await openDemo();
     try {
-      assert.ok(s.registeredMs < 2000, `registered in ${s.registeredMs} ms`);
-      console.log(`registered in ${s.registeredMs.toFixed(1)} ms (import + registerConference)`);
-      assert.deepEqual(s.errors, []);
+      await sim("POST", "/sim/tokens", { token: "sim-token", state: "expired" });
+      await card(s.page, s.customerCallSid).getByTestId("participant-mute").click();
+      await until("the login-expired notification", async () =>
+        (await s.notifications()).some((n) => n.id === "PS_ConferenceAuthExpired"),
+      );
+      await s.screenshot("14-login-expired");
     } finally {
+      await sim("POST", "/sim/reset", {});
       await s.close();
     }
   });
 });
-
