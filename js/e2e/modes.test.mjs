@@ -110,6 +110,26 @@ describe("modes", () => {
     });
   }
 
+  it("keeps one registration when a plugin calls registerConference twice", async () => {
+    const s = await openDemo();
+    try {
+      const same = await s.page.evaluate(async () => {
+        const m = await import("/pkg/dist/index.esm.js");
+        const again = await m.registerConference(window.demo.flex, window.demo.manager);
+        return again === window.demo.registration;
+      });
+      assert.equal(same, true, "the second call returns the first registration");
+      await dial(s.page, "+14155550162");
+      await addedLeg(s);
+      await new Promise((r) => setTimeout(r, 800));
+      assert.equal(await s.page.getByTestId("conference-add-button").count(), 1);
+      const adds = (await s.requests()).filter((r) => r.endpoint === "add-participant");
+      assert.equal(adds.length, 1, "one engine per task: one add");
+    } finally {
+      await s.close();
+    }
+  });
+
   it("tells the agent the login expired when the backend refuses the token", async () => {
     const s = await openDemo();
     try {

@@ -64,13 +64,31 @@ export async function registerConference(
   manager: ManagerApi,
   options: RegisterOptions = {},
 ): Promise<Registration> {
+  // Registering twice would run two engines per task, fighting over the same legs.
+  if (active) {
+    console.warn("flex-conference: registerConference was already called; returning the first registration");
+    return active;
+  }
+  const registering = register(flex, manager, options);
+  active = registering;
+  const registration = await registering;
+  if (registration.mode === "disabled") active = null;
+  return registration;
+}
+
+let active: Promise<Registration> | null = null;
+
+async function register(flex: FlexApi, manager: ManagerApi, options: RegisterOptions): Promise<Registration> {
   const started = now();
   const cleanups: Cleanup[] = [];
   const done = (mode: Registration["mode"], error: Registration["error"]): Registration => ({
     mode,
     error,
     registeredInMs: now() - started,
-    unregister: () => cleanups.splice(0).reverse().forEach((cleanup) => cleanup()),
+    unregister: () => {
+      cleanups.splice(0).reverse().forEach((cleanup) => cleanup());
+      active = null;
+    },
   });
 
   const resolved = resolve(manager, options);
@@ -108,7 +126,9 @@ export async function registerConference(
   // Every task update reaches its engine, mounted canvas or not (wrap-up included).
   const feedAll = () => {
     const tasks = workerTasks(manager);
+    if (!tasks) return;
     tasks.forEach((task) => runtime.feed(task));
+    runtime.sweep(tasks);
   };
   const store = manager.store as unknown as { subscribe(listener: () => void): () => void };
   cleanups.push(store.subscribe(feedAll));
@@ -127,10 +147,11 @@ function now(): number {
   return typeof performance !== "undefined" ? performance.now() : Date.now();
 }
 
-function workerTasks(manager: ManagerApi): TaskLike[] {
+/** The worker's tasks in the store (`flex.worker.tasks`, a Map), or null when it has none. */
+function workerTasks(manager: ManagerApi): TaskLike[] | null {
   const state = manager.store.getState() as unknown as { flex?: { worker?: { tasks?: Map<string, TaskLike> } } };
   const tasks = state.flex && state.flex.worker && state.flex.worker.tasks;
-  return tasks && typeof tasks.forEach === "function" ? Array.from(tasks.values()) : [];
+  return tasks && typeof tasks.values === "function" ? Array.from(tasks.values()) : null;
 }
 
 let stringsAndNotificationsDone = false;

@@ -264,6 +264,25 @@ export class Runtime {
     });
   }
 
+  /**
+   * Frees the engines of tasks Flex no longer has (completed and removed), among those seen in
+   * `current` before; engines only ever seen through a component are left alone.
+   */
+  sweep(current: TaskLike[]): void {
+    const present = new Set(current.map((t) => t.taskSid));
+    present.forEach((sid) => this.seenInStore.add(sid));
+    for (const [sid, conference] of Array.from(this.tasks.entries())) {
+      if (this.seenInStore.has(sid) && !present.has(sid)) {
+        conference.free();
+        this.tasks.delete(sid);
+        this.seenInStore.delete(sid);
+        conference.changed();
+      }
+    }
+  }
+
+  private readonly seenInStore = new Set<string>();
+
   freeAll(): void {
     for (const conference of this.tasks.values()) conference.free();
     this.tasks.clear();
