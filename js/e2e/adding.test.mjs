@@ -126,6 +126,18 @@ describe("adding a participant", () => {
       assert.equal((await endpoints(s)).length, before, "no request was sent");
       await s.page.keyboard.press("Escape");
       await until("Escape closes the dialog", async () => (await s.page.getByTestId("conference-dialog").count()) === 0);
+      assert.equal(
+        await s.page.evaluate(() => document.activeElement && document.activeElement.getAttribute("data-testid")),
+        "conference-add-button",
+        "focus returns to the + button",
+      );
+      await s.page.getByTestId("conference-add-button").click();
+      assert.equal(await s.page.getByTestId("conference-dialog-input").inputValue(), "12ab", "the typed value is kept");
+      assert.equal(
+        await s.page.evaluate(() => document.activeElement && document.activeElement.getAttribute("data-testid")),
+        "conference-dialog-input",
+        "focus starts in the input",
+      );
     } finally {
       await s.close();
     }

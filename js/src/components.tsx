@@ -167,8 +167,16 @@ export function makeDialog(env: Env) {
       }
     }, [view, pending, close]);
 
+    // Focus moves into the dialog when it opens and back to where it was (the "+" button) after.
+    const opener = React.useRef<Element | null>(null);
     React.useEffect(() => {
-      if (open && input.current) input.current.focus();
+      if (!open) return undefined;
+      opener.current = document.activeElement;
+      if (input.current) input.current.focus();
+      return () => {
+        const back = opener.current as HTMLElement | null;
+        if (back && typeof back.focus === "function" && document.contains(back)) back.focus();
+      };
     }, [open]);
 
     if (!open || !task) return null;
