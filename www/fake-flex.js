@@ -1371,54 +1371,29 @@ export function createFakeFlex(options = {}) {
     return p;
   };
 
-  Actions.registerAction(
-    "HoldParticipant",
-    async (payload) => {
-      const task = payload.task;
-      if (!task || !TaskHelper.canHold(task)) {
-        logNative("HoldParticipant", payload, "refused").ok = false;
-        throw flexError("CANT_HOLD_PARTICIPANT", "Can't hold participant: the task is not a live call of this worker");
-      }
-      return holdRouted("HoldParticipant", payload, true);
-    },
-    updateParticipantPayload,
-  );
-  Actions.registerAction(
-    "UnholdParticipant",
-    async (payload) => {
-      const task = payload.task;
-      if (!task || (!TaskHelper.canHold(task) && payload.targetSid !== flexState().worker.worker.sid)) {
-        logNative("UnholdParticipant", payload, "refused").ok = false;
-        throw flexError("CANT_UNHOLD_PARTICIPANT", "Can't unhold participant: the task is not a live call of this worker");
-      }
-      return holdRouted("UnholdParticipant", payload, false);
-    },
-    updateParticipantPayload,
-  );
-  Actions.registerAction(
-    "HoldCall",
-    async (payload) => {
-      const task = payload.task;
-      if (!TaskHelper.canHold(task)) {
-        logNative("HoldCall", payload, "refused").ok = false;
-        throw flexError("CANT_HOLD_CALL", "Can't hold call");
-      }
-      return holdCustomer("HoldCall", payload, true);
-    },
-    updateVoicePayload,
-  );
-  Actions.registerAction(
-    "UnholdCall",
-    async (payload) => {
-      const task = payload.task;
-      if (!TaskHelper.canHold(task)) {
-        logNative("UnholdCall", payload, "refused").ok = false;
-        throw flexError("CANT_UNHOLD_CALL", "Can't unhold call");
-      }
-      return holdCustomer("UnholdCall", payload, false);
-    },
-    updateVoicePayload,
-  );
+  // Flex's four hold actions: each refuses unless `TaskHelper.canHold(task)` (unhold of a
+  // participant also accepts the current worker's own SID), then routes (SPEC §3.8).
+  const holdActions = [
+    ["HoldParticipant", "CANT_HOLD_PARTICIPANT", true, holdRouted, updateParticipantPayload],
+    ["UnholdParticipant", "CANT_UNHOLD_PARTICIPANT", false, holdRouted, updateParticipantPayload],
+    ["HoldCall", "CANT_HOLD_CALL", true, holdCustomer, updateVoicePayload],
+    ["UnholdCall", "CANT_UNHOLD_CALL", false, holdCustomer, updateVoicePayload],
+  ];
+  for (const [name, code, hold, route, updater] of holdActions) {
+    Actions.registerAction(
+      name,
+      async (payload) => {
+        const task = payload.task;
+        const ownUnhold = name === "UnholdParticipant" && payload.targetSid === flexState().worker.worker.sid;
+        if (!task || (!TaskHelper.canHold(task) && !ownUnhold)) {
+          logNative(name, payload, "refused").ok = false;
+          throw flexError(code, `Can't ${hold ? "hold" : "unhold"}: the task is not a live call of this worker`);
+        }
+        return route(name, payload, hold);
+      },
+      updater,
+    );
+  }
   Actions.registerAction(
     "KickParticipant",
     async (payload) => {

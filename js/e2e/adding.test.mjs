@@ -9,6 +9,7 @@ import {
   closeBrowser,
   connectingCards,
   dial,
+  ended,
   endpoints,
   fault,
   leg,
@@ -80,11 +81,8 @@ describe("adding a participant", () => {
       });
       assert.equal(conf.status, "in-progress");
       await leg(x.callSid, "hangup");
-      const ended = await until("X's hang-up ends the call", async () => {
-        const c = await s.conference();
-        return c.status === "completed" ? c : null;
-      });
-      assert.equal(ended.reasonEnded, "participant-with-end-conference-on-exit-left");
+      const final = await ended(s);
+      assert.equal(final.reasonEnded, "participant-with-end-conference-on-exit-left");
     } finally {
       await s.close();
     }

@@ -193,3 +193,44 @@ export async function addedLeg(session) {
 export async function endpoints(session) {
   return (await session.requests()).map((r) => r.endpoint);
 }
+
+/** Clicks a card's Remove, then confirms. */
+export async function removeByCard(page, callSid) {
+  const c = card(page, callSid);
+  await c.getByTestId("participant-remove").click();
+  await c.getByTestId("participant-kick-accept").click();
+}
+
+/** Waits until the session's conference has ended; its final state. */
+export function ended(session) {
+  return until("the call ended", async () => {
+    const c = await session.conference();
+    return c.status === "completed" ? c : null;
+  });
+}
+
+/** A, C and X (answered) in `s`'s call; X's call SID once every flag is false. */
+export async function bringInX(s, number) {
+  await dial(s.page, number);
+  const x = await addedLeg(s);
+  await leg(x.callSid, "answer");
+  await until("A, C and X all false", async () => {
+    const flags = liveFlags(await s.conference());
+    return Object.keys(flags).length === 3 && Object.values(flags).every((v) => v === false);
+  });
+  return x.callSid;
+}
+
+/** Waits until exactly `expected` (callSid → flag) are the live legs. */
+export function liveAre(s, expected) {
+  return until(`live legs are ${JSON.stringify(expected)}`, async () => {
+    const c = await s.conference();
+    const flags = liveFlags(c);
+    const keys = Object.keys(expected);
+    return Object.keys(flags).length === keys.length && keys.every((k) => flags[k] === expected[k]) ? c : null;
+  });
+}
+
+
+/** The leg `callSid` of a conference state. */
+export const legOf = (conf, callSid) => conf.participants.find((p) => p.callSid === callSid);

@@ -3,25 +3,18 @@
 
 import { after, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { addedLeg, card, closeBrowser, dial, fault, leg, liveFlags, openDemo, sim, until } from "./harness.mjs";
+import { addedLeg, bringInX, card, closeBrowser, dial, ended, fault, leg, liveFlags, openDemo, removeByCard, sim, until, legOf } from "./harness.mjs";
 
 after(closeBrowser);
 
 /** Opens the demo and brings X in (answered); the session and X's call SID. */
 async function threeParty(number = "+14155550150") {
   const s = await openDemo();
-  await dial(s.page, number);
-  const x = await addedLeg(s);
-  await leg(x.callSid, "answer");
-  await until("X's card shows", async () => (await card(s.page, x.callSid).count()) === 1);
-  await until("A, C and X all false", async () => {
-    const flags = liveFlags(await s.conference());
-    return Object.keys(flags).length === 3 && Object.values(flags).every((v) => v === false);
-  });
-  return { s, x: x.callSid };
+  const x = await bringInX(s, number);
+  await until("X's card shows", async () => (await card(s.page, x).count()) === 1);
+  return { s, x };
 }
 
-const legOf = (conf, callSid) => conf.participants.find((p) => p.callSid === callSid);
 
 describe("participant actions", () => {
   it("holds, unholds and removes an added leg by its call SID and never holds the customer", async () => {
@@ -61,13 +54,8 @@ describe("participant actions", () => {
   it("removes the customer of a two-party call, which ends the call", async () => {
     const s = await openDemo();
     try {
-      const cCard = card(s.page, s.customerCallSid);
-      await cCard.getByTestId("participant-remove").click();
-      await cCard.getByTestId("participant-kick-accept").click();
-      const conf = await until("the call ended", async () => {
-        const c = await s.conference();
-        return c.status === "completed" ? c : null;
-      });
+      await removeByCard(s.page, s.customerCallSid);
+      const conf = await ended(s);
       assert.equal(conf.reasonEnded, "participant-with-end-conference-on-exit-kicked");
     } finally {
       await s.close();
@@ -77,9 +65,7 @@ describe("participant actions", () => {
   it("removes the customer of a three-party call: A and X go on, both true", async () => {
     const { s, x } = await threeParty("+14155550151");
     try {
-      const cCard = card(s.page, s.customerCallSid);
-      await cCard.getByTestId("participant-remove").click();
-      await cCard.getByTestId("participant-kick-accept").click();
+      await removeByCard(s.page, s.customerCallSid);
       const conf = await until("A and X true", async () => {
         const c = await s.conference();
         const flags = liveFlags(c);

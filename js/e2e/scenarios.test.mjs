@@ -3,33 +3,10 @@
 
 import { after, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { addedLeg, card, closeBrowser, dial, fault, leg, liveFlags, newCall, openDemo, sim, until } from "./harness.mjs";
+import { addedLeg, bringInX, card, closeBrowser, dial, ended, fault, leg, liveAre, newCall, openDemo, removeByCard, sim, until, legOf } from "./harness.mjs";
 
 after(closeBrowser);
 
-const legOf = (conf, callSid) => conf.participants.find((p) => p.callSid === callSid);
-
-/** A, C and X (answered) in `s`'s call; X's call SID once every flag is false. */
-async function bringInX(s, number) {
-  await dial(s.page, number);
-  const x = await addedLeg(s);
-  await leg(x.callSid, "answer");
-  await until("A, C and X all false", async () => {
-    const flags = liveFlags(await s.conference());
-    return Object.keys(flags).length === 3 && Object.values(flags).every((v) => v === false);
-  });
-  return x.callSid;
-}
-
-/** Waits until exactly `expected` (callSid → flag) are the live legs. */
-function liveAre(s, expected) {
-  return until(`live legs are ${JSON.stringify(expected)}`, async () => {
-    const c = await s.conference();
-    const flags = liveFlags(c);
-    const keys = Object.keys(expected);
-    return Object.keys(flags).length === keys.length && keys.every((k) => flags[k] === expected[k]) ? c : null;
-  });
-}
 
 describe("call scenarios", () => {
   it("sets A and C back to true when the added party hangs up (3 → 2), so A's hang-up then ends the call", async () => {
@@ -40,10 +17,7 @@ describe("call scenarios", () => {
       await liveAre(s, { [s.agentCallSid]: true, [s.customerCallSid]: true });
       await until("X's card is gone", async () => (await card(s.page, x).count()) === 0);
       await s.page.getByTestId("native-hangup").click();
-      const c = await until("the call ended", async () => {
-        const conf = await s.conference();
-        return conf.status === "completed" ? conf : null;
-      });
+      const c = await ended(s);
       assert.equal(c.reasonEnded, "participant-with-end-conference-on-exit-left");
     } finally {
       await s.close();
@@ -127,10 +101,8 @@ describe("call scenarios", () => {
   it("in XWT mode removes the customer through remove-participant", async () => {
     const s = await openDemo({ query: "xwt=1" });
     try {
-      const cCard = card(s.page, s.customerCallSid);
-      await cCard.getByTestId("participant-remove").click();
-      await cCard.getByTestId("participant-kick-accept").click();
-      await until("the call ended", async () => (await s.conference()).status === "completed");
+      await removeByCard(s.page, s.customerCallSid);
+      await ended(s);
       const removes = (await s.requests()).filter((r) => r.endpoint === "remove-participant").map((r) => r.params.participant);
       assert.deepEqual(removes, [s.customerCallSid]);
     } finally {
