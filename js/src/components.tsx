@@ -677,7 +677,7 @@ export const CSS = `
 .fc-spinner{display:inline-block;width:12px;height:12px;border:2px solid #c2c8d6;border-top-color:#0263e0;border-radius:50%;animation:fc-spin .8s linear infinite;vertical-align:middle}
 @keyframes fc-spin{to{transform:rotate(360deg)}}
 .fc-name{overflow:hidden;text-overflow:ellipsis;white-space:nowrap}
-.fc-status-container{display:flex;flex-direction:column;min-width:0}
+.fc-status-container{display:flex;flex-direction:column;min-width:150px;max-width:240px}
 .fc-leave-area{padding:8px 12px}
 .fc-leave{margin:0;font-size:13px;color:#0a6b3d}
 .fc-leave-busy{color:#606b85}

@@ -216,7 +216,11 @@ function registerComponents(env: Env): Cleanup[] {
     out.push(card.add(h(makeParticipantName(env), { key: "custom-name" }), { sortOrder: 1, if: unknown }));
     out.push(card.remove("status"));
     out.push(card.add(h(makeParticipantStatus(env), { key: "custom-status" }), { sortOrder: 2 }));
+    // Our container shows name and status; Flex's own name and status rows would repeat them
+    // (where Flex nests them inside `statusContainer`, removing them is a no-op).
     out.push(listItem.remove("statusContainer"));
+    out.push(listItem.remove("name"));
+    out.push(listItem.remove("status"));
     out.push(listItem.add(h(makeStatusContainer(env), { key: "custom-statusContainer" }), { sortOrder: 1 }));
     out.push(participants.add(h(makeConnecting(env), { key: "connecting-participants" }), { sortOrder: 1000 }));
   }
