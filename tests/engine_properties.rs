@@ -365,7 +365,7 @@ proptest! {
         let _ = TaskSnapshot::from_json(&value);
         let _ = Intent::from_json(&value);
         let _ = Config::from_json(&value);
-        let _ = ApiResult::from_json(&value);
+        let _ = ApiResult::from_json(value.clone());
         let wrapped = json!({"taskSid": "WT1", "conference": {"conferenceSid": "CF1", "participants": [value.clone()]}});
         let _ = TaskSnapshot::from_json(&wrapped);
         let as_intent = json!({"kind": "hold", "callSid": value});

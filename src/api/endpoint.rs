@@ -1,14 +1,11 @@
 //! The endpoint names and paths.
 
-use serde::Serialize;
-
 /// Path prefix shared by every endpoint.
 pub(crate) const PREFIX: &str = "/common/flex/programmable-voice/";
 
 /// A serverless endpoint. The first six are the template's; `GetParticipant` is this project's
 /// optional extension (label lookup and read-back), used only when configured.
-#[derive(Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd, Serialize)]
-#[serde(rename_all = "kebab-case")]
+#[derive(Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 pub enum Endpoint {
     /// `add-participant`: `taskSid` (the conference SID), `to`, `from` (+ `label`).
     AddParticipant,
@@ -82,10 +79,6 @@ mod tests {
                 format!("/common/flex/programmable-voice/{}", e.name())
             );
             assert_eq!(Endpoint::from_name(e.name()), Some(e));
-            assert_eq!(
-                serde_json::to_value(e).ok(),
-                Some(serde_json::Value::String(e.name().into()))
-            );
         }
         assert_eq!(Endpoint::from_name("cold-transfer"), None);
     }

@@ -1,7 +1,7 @@
 //! Form encoding exactly as the template's client does it: `encodeURIComponent` on keys and
 //! values (so `+` becomes `%2B`), pairs joined by `&`, keys without a value dropped.
 
-use serde::ser::{Serialize, SerializeMap, Serializer};
+use crate::core::json_out::{JsonWriter, ToJson};
 
 /// Ordered form fields of one request, all strings. Serialized as a JSON object in order.
 #[derive(Clone, Debug, Default, Eq, PartialEq)]
@@ -50,13 +50,14 @@ impl Params {
     }
 }
 
-impl Serialize for Params {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut map = s.serialize_map(Some(self.0.len()))?;
+impl ToJson for Params {
+    fn write_json(&self, out: &mut JsonWriter) {
+        out.open();
         for (k, v) in &self.0 {
-            map.serialize_entry(k, v)?;
+            out.key(k);
+            out.str(v);
         }
-        map.end()
+        out.close();
     }
 }
 
@@ -137,8 +138,8 @@ mod tests {
             .with("conference", "CF2");
         assert_eq!(p.encode(), "conference=CF2&participant=CA1");
         assert_eq!(
-            serde_json::to_string(&p).ok().as_deref(),
-            Some(r#"{"conference":"CF2","participant":"CA1"}"#)
+            crate::core::json_out::to_json(&p),
+            r#"{"conference":"CF2","participant":"CA1"}"#
         );
     }
 }

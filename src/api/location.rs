@@ -58,10 +58,12 @@ impl ServerlessLocation {
     /// The full URL of an endpoint.
     pub fn url(&self, endpoint: Endpoint) -> String {
         match self.port {
+            // As a `u32`: formatting a `u16` would link its own formatter.
             Some(port) => format!(
-                "{}://{}:{port}{}",
+                "{}://{}:{}{}",
                 self.protocol,
                 self.domain,
+                u32::from(port),
                 endpoint.path()
             ),
             None => format!("{}://{}{}", self.protocol, self.domain, endpoint.path()),

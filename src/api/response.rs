@@ -1,13 +1,11 @@
 //! Response and error envelopes (SPEC §8.2–§8.3), classified into typed results.
 
-use serde::Serialize;
 use serde_json::Value;
 
 use crate::core::json_text;
 
 /// Why a request failed, as the core needs to know it.
-#[derive(Clone, Debug, Eq, PartialEq, Serialize)]
-#[serde(tag = "kind", rename_all = "camelCase")]
+#[derive(Clone, Debug, Eq, PartialEq)]
 pub enum ApiFailure {
     /// 403 from the token validator (plain text body): the Flex login expired or is invalid.
     Auth {
@@ -94,7 +92,7 @@ impl ApiFailure {
 /// text (a string, parsed here when it is JSON). `network_error` is set when no response arrived.
 pub fn classify(
     status: u16,
-    body: &Value,
+    body: Value,
     network_error: Option<&str>,
 ) -> Result<Value, ApiFailure> {
     if let Some(message) = network_error {
@@ -108,9 +106,10 @@ pub fn classify(
         });
     }
     let (json, text) = match body {
-        Value::String(s) => (json_text::parse(s).ok(), Some(s.as_str())),
-        other => (Some(other.clone()), None),
+        Value::String(s) => (json_text::parse(&s).ok(), Some(s)),
+        other => (Some(other), None),
     };
+    let text = text.as_deref();
     if (200..300).contains(&status) {
         return match json {
             Some(v @ Value::Object(_)) => Ok(v),
@@ -137,13 +136,14 @@ pub fn classify(
         .and_then(|j| j.get("twilioErrorCode"))
         .and_then(|c| match c {
             Value::Number(n) => n.as_u64(),
-            Value::String(s) => s.parse().ok(),
+            Value::String(s) => json_text::parse_uint(s),
             _ => None,
         })
         .and_then(|c| u32::try_from(c).ok());
     let message = field("message")
         .or_else(|| text.map(|t| t.trim().to_owned()).filter(|t| !t.is_empty()))
-        .unwrap_or_else(|| format!("HTTP {status}"));
+        // As a `u32`: formatting a `u16` would link its own formatter.
+        .unwrap_or_else(|| format!("HTTP {}", u32::from(status)));
     if status == 400 && code.is_none() {
         return Err(ApiFailure::BadRequest { message });
     }
@@ -299,7 +299,7 @@ mod tests {
 
     #[test]
     fn a_403_text_body_becomes_an_auth_failure_not_a_parse_error() {
-        let r = classify(403, &json!("Unauthorized: Token was not provided"), None);
+        let r = classify(403, json!("Unauthorized: Token was not provided"), None);
         assert_eq!(
             r,
             Err(ApiFailure::Auth {
@@ -312,7 +312,7 @@ mod tests {
     fn a_twilio_error_keeps_its_code_message_and_doc_page() {
         let body = json!({"success": false, "message": "Invalid phone number",
             "twilioErrorCode": 13223, "twilioDocPage": "https://www.twilio.com/docs/errors/13223"});
-        let r = classify(400, &json!(body.to_string()), None);
+        let r = classify(400, json!(body.to_string()), None);
         let Err(f) = r else {
             panic!("expected failure")
         };
@@ -325,7 +325,7 @@ mod tests {
     fn the_missing_parameter_envelope_is_a_bad_request() {
         let body = json!({"data": null, "message": "(/x) Missing to: number"});
         assert_eq!(
-            classify(400, &body, None),
+            classify(400, body, None),
             Err(ApiFailure::BadRequest {
                 message: "(/x) Missing to: number".into()
             })
@@ -336,24 +336,24 @@ mod tests {
     fn not_found_rate_limit_and_ambiguity_are_recognised() {
         let nf = classify(
             404,
-            &json!({"message": "gone", "twilioErrorCode": 20404}),
+            json!({"message": "gone", "twilioErrorCode": 20404}),
             None,
         );
         assert!(nf.as_ref().is_err_and(ApiFailure::is_not_found));
-        let rl = classify(429, &json!({"message": "slow down"}), None);
+        let rl = classify(429, json!({"message": "slow down"}), None);
         assert!(rl.as_ref().is_err_and(ApiFailure::is_rate_limited));
-        let net = classify(0, &Value::Null, Some("Failed to fetch"));
+        let net = classify(0, Value::Null, Some("Failed to fetch"));
         assert!(net.as_ref().is_err_and(ApiFailure::is_ambiguous));
-        let gw = classify(503, &json!("Service Unavailable"), None);
+        let gw = classify(503, json!("Service Unavailable"), None);
         assert!(gw.as_ref().is_err_and(ApiFailure::is_ambiguous));
-        let e500 = classify(500, &json!({"success": false, "message": "boom"}), None);
+        let e500 = classify(500, json!({"success": false, "message": "boom"}), None);
         assert!(e500.as_ref().is_err_and(|f| !f.is_ambiguous()));
     }
 
     #[test]
     fn a_success_body_must_be_a_json_object() {
-        assert!(classify(200, &json!("not json"), None).is_err());
-        assert!(classify(200, &json!(r#"{"success":true}"#), None).is_ok());
+        assert!(classify(200, json!("not json"), None).is_err());
+        assert!(classify(200, json!(r#"{"success":true}"#), None).is_ok());
     }
 
     #[test]

@@ -87,7 +87,7 @@ impl Default for Config {
     }
 }
 
-const MAX_MS: u64 = 24 * 60 * 60 * 1000;
+const MAX_MS: u32 = 24 * 60 * 60 * 1000;
 
 impl Config {
     /// Parses the JS configuration object; `null` gives the defaults (feature disabled).
@@ -176,7 +176,7 @@ impl Config {
                 *slot = v;
             }
         }
-        if let Some(v) = o.uint("random_seed", u64::from(u32::MAX))? {
+        if let Some(v) = o.uint("random_seed", u32::MAX)? {
             self.random_seed = v;
         }
         Ok(())

@@ -24,14 +24,12 @@ impl Destination {
         if s.is_empty() {
             return Err(err("Enter a phone number, sip:, client: or app: address."));
         }
-        let lower = s.to_ascii_lowercase();
         for (prefix, make) in [
             ("sip:", Self::Sip as fn(String) -> Self),
             ("client:", Self::Client),
             ("app:", Self::App),
         ] {
-            if lower.starts_with(prefix) {
-                let rest = &s[prefix.len()..];
+            if let Some(rest) = strip_prefix_ignore_case(s, prefix) {
                 if rest.trim().is_empty() {
                     return Err(err(&format!("Add an address after \"{prefix}\".")));
                 }
@@ -62,6 +60,9 @@ impl Destination {
             ));
         };
         if let Some(bad) = body.chars().find(|c| !c.is_ascii_digit()) {
+            // As a `str`: a `char` argument would link `char`'s own `Display`.
+            let mut buf = [0; 4];
+            let bad: &str = bad.encode_utf8(&mut buf);
             return Err(err(&format!(
                 "A phone number can only contain digits after the +; found \"{bad}\"."
             )));
@@ -83,6 +84,13 @@ impl Destination {
             Self::E164(s) | Self::Sip(s) | Self::Client(s) | Self::App(s) => s,
         }
     }
+}
+
+/// `s` without `prefix`, which it starts with in any ASCII case. (Split with a check, not sliced:
+/// a slice that could fall inside a character links the panic that describes it, ~3 KB.)
+fn strip_prefix_ignore_case<'a>(s: &'a str, prefix: &str) -> Option<&'a str> {
+    let (head, rest) = s.split_at_checked(prefix.len())?;
+    head.eq_ignore_ascii_case(prefix).then_some(rest)
 }
 
 #[cfg(test)]

@@ -3,11 +3,8 @@
 
 use std::fmt;
 
-use serde::Serialize;
-
 /// Stable error codes. The JS shim branches on these; the messages may be reworded.
-#[derive(Clone, Copy, Debug, Eq, PartialEq, Serialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Clone, Copy, Debug, Eq, PartialEq)]
 #[non_exhaustive]
 pub enum ErrorCode {
     /// The add intent's caller ID is missing and no configured candidate exists.
@@ -66,7 +63,7 @@ impl fmt::Display for ErrorCode {
 }
 
 /// An error caused by input: a code to branch on and a message fit to show a person.
-#[derive(Clone, Debug, Eq, PartialEq, Serialize, thiserror::Error)]
+#[derive(Clone, Debug, Eq, PartialEq, thiserror::Error)]
 #[error("{code}: {message}")]
 pub struct CoreError {
     /// Stable code.
@@ -76,7 +73,8 @@ pub struct CoreError {
 }
 
 impl CoreError {
-    /// Builds an error.
+    /// Builds an error. (Never inlined: one copy for the dozens of call sites is smaller.)
+    #[inline(never)]
     pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
         Self {
             code,

@@ -1,6 +1,5 @@
 //! What the agent asks for, parsed at the edge, and the synchronous answer.
 
-use serde::Serialize;
 use serde_json::Value;
 
 use crate::core::error::{CoreError, ErrorCode};
@@ -143,8 +142,7 @@ impl Intent {
 }
 
 /// The synchronous answer to an intent, so a Flex before-listener can decide at once.
-#[derive(Clone, Debug, Eq, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Eq, PartialEq)]
 pub struct IntentOutcome {
     /// False when the intent was refused; `error` says why.
     pub accepted: bool,

@@ -65,8 +65,9 @@ impl<'a> Obj<'a> {
         Ok(self.str(key)?.map(str::trim).filter(|s| !s.is_empty()))
     }
 
-    /// An optional non-negative integer no larger than `max`.
-    pub(crate) fn uint(&self, key: &str, max: u64) -> Result<Option<u64>, CoreError> {
+    /// An optional non-negative integer no larger than `max`. (A `u32` bound: every bound fits, and
+    /// formatting only 32-bit numbers in messages keeps the 64-bit formatter out of the module.)
+    pub(crate) fn uint(&self, key: &str, max: u32) -> Result<Option<u64>, CoreError> {
         match self.field(key) {
             None => Ok(None),
             Some(Value::Number(n)) => {
@@ -77,7 +78,7 @@ impl<'a> Obj<'a> {
                             .filter(|f| f.fract() == 0.0 && *f >= 0.0)
                             .map(|f| f as u64)
                     })
-                    .filter(|v| *v <= max);
+                    .filter(|v| *v <= u64::from(max));
                 v.map(Some).ok_or_else(|| {
                     CoreError::new(
                         self.code,

@@ -69,6 +69,18 @@ impl Parser<'_> {
         }
     }
 
+    /// The text from `start` to the current position. Both are always on ASCII bytes, hence
+    /// character boundaries; checked all the same (a slice that could fall inside a character
+    /// links the panic that describes it, ~3 KB).
+    fn since(&self, start: usize) -> &str {
+        self.text.get(start..self.pos).unwrap_or_default()
+    }
+
+    /// The bytes not read yet.
+    fn rest(&self) -> &[u8] {
+        self.bytes.get(self.pos..).unwrap_or_default()
+    }
+
     fn peek(&self) -> Option<u8> {
         self.bytes.get(self.pos).copied()
     }
@@ -110,7 +122,7 @@ impl Parser<'_> {
     }
 
     fn word(&mut self, word: &'static str, value: Value) -> Result<Value, ParseError> {
-        if self.bytes[self.pos..].starts_with(word.as_bytes()) {
+        if self.rest().starts_with(word.as_bytes()) {
             self.pos += word.len();
             Ok(value)
         } else {
@@ -191,12 +203,12 @@ impl Parser<'_> {
             };
             match byte {
                 b'"' => {
-                    out.push_str(&self.text[run..self.pos]);
+                    out.push_str(self.since(run));
                     self.pos += 1;
                     return Ok(out);
                 }
                 b'\\' => {
-                    out.push_str(&self.text[run..self.pos]);
+                    out.push_str(self.since(run));
                     self.pos += 1;
                     self.escape(&mut out)?;
                     run = self.pos;
@@ -240,7 +252,7 @@ impl Parser<'_> {
         let first = self.hex4()?;
         let code = match first {
             0xD800..=0xDBFF => {
-                if !self.bytes[self.pos..].starts_with(b"\\u") {
+                if !self.rest().starts_with(b"\\u") {
                     return Err(self.error("lone leading surrogate in hex escape"));
                 }
                 self.pos += 2;
@@ -318,15 +330,15 @@ impl Parser<'_> {
                     .saturating_add(if sign < 0 { -exponent } else { exponent });
         }
         if integer {
-            let text = &self.text[start..self.pos];
+            let magnitude = integer_value(self.since(start + usize::from(negative)));
             // Too large for 64 bits: a float, as in serde_json; `-0` is the float -0.0 there.
             let number = if negative {
-                text.parse::<i64>()
-                    .ok()
-                    .filter(|n| *n != 0)
-                    .map(Number::from)
+                magnitude
+                    .filter(|n| (1..=1 << 63).contains(n))
+                    // Exact: 2^63 wraps to itself, i64::MIN.
+                    .map(|n| Number::from((n as i64).wrapping_neg()))
             } else {
-                text.parse::<u64>().ok().map(Number::from)
+                magnitude.map(Number::from)
             };
             if let Some(n) = number {
                 return Ok(Value::Number(n));
@@ -346,6 +358,30 @@ impl Parser<'_> {
             self.pos += 1;
         }
     }
+}
+
+/// A decimal integer as `str::parse::<u64>` reads it (an optional `+`, then digits only), without
+/// linking that parser.
+pub(crate) fn parse_uint(text: &str) -> Option<u64> {
+    let digits = text.strip_prefix('+').unwrap_or(text);
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    integer_value(digits)
+}
+
+/// The value of a run of decimal digits, unless it exceeds `u64::MAX`. (Not `str::parse`: its
+/// overflow checks link 128-bit multiplication.)
+fn integer_value(digits: &str) -> Option<u64> {
+    let mut value: u64 = 0;
+    for digit in digits.bytes() {
+        let digit = u64::from(digit.wrapping_sub(b'0'));
+        if value > (u64::MAX - digit) / 10 {
+            return None;
+        }
+        value = value * 10 + digit;
+    }
+    Some(value)
 }
 
 /// A number as `significand × 10^exponent`, its first 19 significant digits kept.
@@ -437,6 +473,39 @@ mod tests {
             same_as_serde_json(text);
         }
         assert_eq!(parse(r#"{"n":[1,-1,1.5]}"#), Ok(json!({"n": [1, -1, 1.5]})));
+    }
+
+    #[test]
+    fn unsigned_integers_read_as_str_parse_reads_them() {
+        for text in [
+            "0",
+            "20404",
+            "+13223",
+            "007",
+            "18446744073709551615",
+            "18446744073709551616",
+            "",
+            "+",
+            "-1",
+            "1.0",
+            " 1",
+            "1e3",
+            "12a",
+            "++1",
+        ] {
+            assert_eq!(parse_uint(text), text.parse::<u64>().ok(), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn digit_runs_read_exactly_up_to_u64_max_and_no_further() {
+        assert_eq!(integer_value("0"), Some(0));
+        assert_eq!(integer_value("007"), Some(7));
+        assert_eq!(integer_value("9223372036854775808"), Some(1 << 63));
+        assert_eq!(integer_value("18446744073709551615"), Some(u64::MAX));
+        assert_eq!(integer_value("18446744073709551616"), None);
+        assert_eq!(integer_value("18446744073709551620"), None);
+        assert_eq!(integer_value("99999999999999999999"), None);
     }
 
     #[test]

@@ -4,6 +4,7 @@ use serde_json::Value;
 
 use crate::core::error::{CoreError, ErrorCode};
 use crate::core::json::Obj;
+use crate::core::json_out::to_json;
 
 /// The outcome of an `api` command as the driver saw it.
 #[derive(Clone, Debug, PartialEq)]
@@ -17,17 +18,18 @@ pub struct ApiResult {
 }
 
 impl ApiResult {
-    /// Parses `{ ok, status, body, networkError }`.
-    pub fn from_json(value: &Value) -> Result<Self, CoreError> {
-        let o = Obj::new(value, ErrorCode::InvalidResult, "result")?;
+    /// Parses `{ ok, status, body, networkError }`. It takes the value: the body moves into the
+    /// result rather than being copied (copying a JSON tree links its whole clone code).
+    pub fn from_json(mut value: Value) -> Result<Self, CoreError> {
+        let o = Obj::new(&value, ErrorCode::InvalidResult, "result")?;
         let ok = o.bool("ok")?;
         let status = o.uint("status", 999)?.unwrap_or(0);
         let status = u16::try_from(status).unwrap_or(0);
         let network_error = match o.field("networkError") {
             None | Some(Value::Bool(false)) => None,
             Some(Value::String(s)) => Some(s.clone()),
-            // The JSON text, as `Display` would write it (that impl would link a second writer).
-            Some(other) => Some(serde_json::to_string(other).unwrap_or_default()),
+            // The JSON text, as `Display` would write it.
+            Some(other) => Some(to_json(other)),
         };
         let ok = ok.ok_or_else(|| {
             CoreError::new(
@@ -38,12 +40,20 @@ impl ApiResult {
         if ok != (200..300).contains(&status) {
             return Err(CoreError::new(
                 ErrorCode::InvalidResult,
-                format!("result.ok is {ok} but result.status is {status}"),
+                // As a `u32`: formatting a `u16` would link its own formatter.
+                format!(
+                    "result.ok is {ok} but result.status is {}",
+                    u32::from(status)
+                ),
             ));
         }
+        let body = match value.get_mut("body") {
+            Some(body) => body.take(),
+            None => Value::Null,
+        };
         Ok(Self {
             status,
-            body: o.field("body").cloned().unwrap_or(Value::Null),
+            body,
             network_error: if ok { None } else { network_error },
         })
     }

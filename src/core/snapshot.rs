@@ -137,14 +137,14 @@ pub struct TaskSnapshot {
 }
 
 impl TaskSnapshot {
-    /// Parses a Flex-shaped task object.
+    /// Parses a Flex-shaped task object. (Fields are read borrowed and owned only once all of them
+    /// have been checked, so an error drops nothing half-built.)
     pub fn from_json(value: &Value) -> Result<Self, CoreError> {
         let code = ErrorCode::InvalidSnapshot;
         let task = Obj::new(value, code, "task")?;
         let task_sid = task
             .non_blank("taskSid")?
-            .ok_or_else(|| CoreError::new(code, "task.taskSid is required"))?
-            .to_owned();
+            .ok_or_else(|| CoreError::new(code, "task.taskSid is required"))?;
         let status = match task.str("status")? {
             None | Some("accepted") => TaskStatus::Accepted,
             Some("pending" | "reserved") => TaskStatus::Pending,
@@ -155,14 +155,14 @@ impl TaskSnapshot {
         };
         let attr_sid = match task.obj("attributes", "task.attributes")? {
             Some(attrs) => match attrs.obj("conference", "task.attributes.conference")? {
-                Some(c) => c.non_blank("sid")?.map(str::to_owned),
+                Some(c) => c.non_blank("sid")?,
                 None => None,
             },
             None => None,
         };
         let conference = task.obj("conference", "task.conference")?;
         let live_sid = match conference {
-            Some(c) => c.non_blank("conferenceSid")?.map(str::to_owned),
+            Some(c) => c.non_blank("conferenceSid")?,
             None => None,
         };
         let closed = match conference {
@@ -178,9 +178,9 @@ impl TaskSnapshot {
             }
         }
         Ok(Self {
-            task_sid,
+            task_sid: task_sid.to_owned(),
             status,
-            conference_sid: live_sid.or(attr_sid),
+            conference_sid: live_sid.or(attr_sid).map(str::to_owned),
             has_conference: conference.is_some(),
             closed,
             participants,
@@ -260,16 +260,25 @@ fn parse_participant(value: &Value, index: usize) -> Result<Participant, CoreErr
         Some("recently_left") => ParticipantStatus::RecentlyLeft,
         Some(_) => ParticipantStatus::Other,
     };
+    // Every field is checked before any is owned (see `TaskSnapshot::from_json`).
+    let call_sid = p.non_blank("callSid")?;
+    let kind = p.str("participantType")?;
+    let on_hold = flag("onHold", "hold")?;
+    let muted = flag("muted", "muted")?;
+    let is_current_worker = p.bool("isCurrentWorker")?.unwrap_or(false);
+    let worker_sid = p.non_blank("workerSid")?;
+    let connecting = p.bool("connecting")?.unwrap_or(false);
+    let participant_sid = p.non_blank("participantSid")?;
     Ok(Participant {
-        call_sid: p.non_blank("callSid")?.map(str::to_owned),
-        kind: ParticipantKind::parse(p.str("participantType")?.unwrap_or("unknown")),
+        call_sid: call_sid.map(str::to_owned),
+        kind: ParticipantKind::parse(kind.unwrap_or("unknown")),
         status,
-        on_hold: flag("onHold", "hold")?,
-        muted: flag("muted", "muted")?,
-        is_current_worker: p.bool("isCurrentWorker")?.unwrap_or(false),
-        worker_sid: p.non_blank("workerSid")?.map(str::to_owned),
-        connecting: p.bool("connecting")?.unwrap_or(false),
-        participant_sid: p.non_blank("participantSid")?.map(str::to_owned),
+        on_hold,
+        muted,
+        is_current_worker,
+        worker_sid: worker_sid.map(str::to_owned),
+        connecting,
+        participant_sid: participant_sid.map(str::to_owned),
     })
 }
 

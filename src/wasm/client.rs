@@ -10,23 +10,20 @@
 use std::cell::{Cell, RefCell};
 use std::rc::{Rc, Weak};
 
-use js_sys::{Array, Date, Function, Promise, Reflect, JSON};
-use serde::Serialize;
 use serde_json::Value;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::spawn_local;
-use web_sys::{console, AbortController};
 
 use crate::api::{Endpoint, Params, ServerlessLocation};
-use crate::core::{
-    ApiResult, Command, CommandId, Conference, ConferenceView, Config, ErrorCode, Intent,
-    TaskSnapshot,
+use crate::core::json_out::{to_json, JsonWriter, ToJson};
+use crate::core::{ApiResult, Command, CommandId, Conference, ConferenceView, Config, ErrorCode};
+use crate::wasm::convert::{
+    self, config_from_json, from_js, json_to_js, thrown_message, to_js, type_of,
 };
-use crate::wasm::convert::{config_from_json, from_js, thrown_message, to_js, type_of};
 use crate::wasm::engine::OutcomeJs;
 use crate::wasm::error::ConferenceError;
-use crate::wasm::http;
+use crate::wasm::js::{self, clear_timeout, set_timeout, AbortController, Array, Function};
+use crate::wasm::{http, promise};
 
 /// `requestTimeoutMs` when none is given.
 const DEFAULT_REQUEST_TIMEOUT_MS: u32 = 15_000;
@@ -36,17 +33,6 @@ const MAX_DELAY_MS: u32 = 2_147_483_647;
 
 /// The latest time fed to the engine: the largest time a JS `Date` can hold (as in `convert`).
 const MAX_TIME_MS: f64 = 8.64e15;
-
-#[wasm_bindgen]
-extern "C" {
-    /// The global `setTimeout` (window or worker).
-    #[wasm_bindgen(js_name = setTimeout)]
-    fn set_timeout(handler: &Function, delay_ms: f64) -> JsValue;
-
-    /// The global `clearTimeout`.
-    #[wasm_bindgen(js_name = clearTimeout)]
-    fn clear_timeout(handle: &JsValue);
-}
 
 /// The conference engine for one Flex voice task, with its HTTP driver: the engine's requests
 /// are sent to the serverless functions, its timers run by themselves, and what the shim must
@@ -129,8 +115,7 @@ impl ConferenceClient {
         &self,
         #[wasm_bindgen(unchecked_param_type = "TaskSnapshot")] task: JsValue,
     ) -> Result<(), ConferenceError> {
-        let json = from_js(&task, ErrorCode::InvalidSnapshot, "task")?;
-        let snapshot = TaskSnapshot::from_json(&json)?;
+        let snapshot = convert::snapshot(&task)?;
         let now = now_ms();
         self.inner
             .with_state(|s| s.engine.handle_snapshot(snapshot, now))?;
@@ -151,8 +136,7 @@ impl ConferenceClient {
         &self,
         #[wasm_bindgen(unchecked_param_type = "Intent")] intent: JsValue,
     ) -> Result<JsValue, ConferenceError> {
-        let json = from_js(&intent, ErrorCode::InvalidIntent, "intent")?;
-        let intent = Intent::from_json(&json)?;
+        let intent = convert::intent(&intent)?;
         let now = now_ms();
         let outcome = self
             .inner
@@ -181,7 +165,7 @@ impl ConferenceClient {
 
 impl Drop for ConferenceClient {
     /// `free()`: stop the timer and drop what was not delivered; responses still on their way
-    /// find the client gone (their futures hold only a `Weak`).
+    /// find the client gone (their callbacks hold only a `Weak`).
     fn drop(&mut self) {
         self.inner.shut_down();
     }
@@ -212,17 +196,26 @@ struct State {
     engine: Conference,
     /// Serialized events not yet delivered to `onEvents`, in order.
     events: Vec<JsValue>,
-    /// The JSON text of the last `view` event (a JS string), to send only views that changed.
-    last_view: Option<JsValue>,
+    /// The JSON text of the last `view` event, to send only views that changed.
+    last_view: Option<String>,
     /// The handle of the armed engine timer.
     timer: Option<JsValue>,
 }
 
 /// `{ kind: "view", view }`.
-#[derive(Serialize)]
 struct ViewEvent<'a> {
-    kind: &'static str,
     view: &'a ConferenceView,
+}
+
+impl ToJson for ViewEvent<'_> {
+    fn write_json(&self, out: &mut JsonWriter) {
+        out.open();
+        out.key("kind");
+        out.str("view");
+        out.key("view");
+        self.view.write_json(out);
+        out.close();
+    }
 }
 
 /// The `Inner` behind `weak`, unless the client was freed.
@@ -255,26 +248,22 @@ impl Inner {
                     params,
                 } => {
                     self.in_flight.set(self.in_flight.get().saturating_add(1));
-                    spawn_local(send(Rc::downgrade(self), id, endpoint, params));
+                    send(Rc::downgrade(self), id, endpoint, params);
                 }
                 other => events.push(to_js(&other)),
             }
         }
-        // Compared as JSON text in JS (cheaper in wasm size than comparing Rust values).
-        let view = to_js(&ViewEvent {
-            kind: "view",
-            view: &view,
-        });
-        let text = JSON::stringify(&view).map_or(JsValue::NULL, JsValue::from);
+        // Compared as JSON text (cheaper in wasm size than comparing Rust values).
+        let text = to_json(&ViewEvent { view: &view });
         let changed = self.with_state(|s| {
             let changed = s.last_view.as_ref() != Some(&text);
             if changed {
-                s.last_view = Some(text);
+                s.last_view = Some(text.clone());
             }
             changed
         });
         if changed {
-            events.push(view);
+            events.push(json_to_js(&text));
         }
         self.arm_timer();
         if !events.is_empty() {
@@ -288,7 +277,7 @@ impl Inner {
     fn settle(&self, id: CommandId, result: ApiResult) {
         let now = now_ms();
         if let Err(err) = self.with_state(|s| s.engine.handle_api_result(id, result, now)) {
-            console::error_1(&JsValue::from_str(&format!(
+            js::console_error(&JsValue::from_str(&format!(
                 "flex-conference: the result of request {id} was not taken: {}",
                 err.message
             )));
@@ -305,7 +294,7 @@ impl Inner {
             return;
         };
         // Exact enough: deadlines stay below 2^53.
-        let delay = (at as f64 - Date::now()).clamp(0.0, f64::from(MAX_DELAY_MS));
+        let delay = (at as f64 - js::date_now()).clamp(0.0, f64::from(MAX_DELAY_MS));
         let handle = set_timeout(self.tick.as_ref().unchecked_ref(), delay);
         self.with_state(|s| s.timer = Some(handle));
     }
@@ -326,11 +315,11 @@ impl Inner {
             return;
         }
         let weak = Rc::downgrade(self);
-        spawn_local(async move {
+        promise::microtask(Box::new(move || {
             if let Some(inner) = weak.upgrade() {
                 inner.flush();
             }
-        });
+        }));
     }
 
     /// Hands the pending events to `onEvents`, with nothing borrowed: the callback may call back
@@ -344,9 +333,12 @@ impl Inner {
         if events.is_empty() {
             return;
         }
-        let batch: Array = events.into_iter().collect();
+        let batch = Array::new();
+        for event in &events {
+            batch.push(event);
+        }
         if let Err(thrown) = self.on_events.call1(&JsValue::UNDEFINED, &batch) {
-            console::error_2(
+            js::console_error2(
                 &JsValue::from_str("flex-conference: onEvents threw"),
                 &thrown,
             );
@@ -362,7 +354,7 @@ impl Inner {
         match value.as_string() {
             Some(token) if !token.trim().is_empty() => Ok(token),
             Some(_) => Err("it returned an empty string".to_owned()),
-            None if value.is_instance_of::<Promise>() => {
+            None if value.is_instance_of::<js::Promise>() => {
                 Err("it returned a Promise; it must return the current token".to_owned())
             }
             None => Err(format!("it returned {}, not a string", type_of(&value))),
@@ -385,24 +377,39 @@ impl Inner {
 /// Carries out one `api` command, in a microtask: asks for the token, POSTs, and feeds the
 /// outcome back. Without a token nothing is sent and the engine hears a 403, which it reports as
 /// an expired login.
-async fn send(weak: Weak<Inner>, id: CommandId, endpoint: Endpoint, params: Params) {
-    let prepared = {
-        let Some(inner) = live(&weak) else {
-            return;
+fn send(weak: Weak<Inner>, id: CommandId, endpoint: Endpoint, params: Params) {
+    promise::microtask(Box::new(move || {
+        let prepared = {
+            let Some(inner) = live(&weak) else {
+                return;
+            };
+            inner.token().map(|token| {
+                (
+                    inner.location.url(endpoint),
+                    params.with("Token", token).encode(),
+                    inner.request_timeout_ms,
+                )
+            })
         };
-        inner.token().map(|token| {
-            (
-                inner.location.url(endpoint),
-                params.with("Token", token).encode(),
-                inner.request_timeout_ms,
-            )
-        })
-    };
-    let result = match prepared {
-        Ok((url, body, timeout_ms)) => post(&url, body, timeout_ms).await,
-        Err(why) => ApiResult::http(403, Value::String(format!("Token provider failed: {why}"))),
-    };
-    if let Some(inner) = live(&weak) {
+        match prepared {
+            Ok((url, body, timeout_ms)) => post(
+                &url,
+                &body,
+                timeout_ms,
+                Box::new(move |result| finish(&weak, id, result)),
+            ),
+            Err(why) => finish(
+                &weak,
+                id,
+                ApiResult::http(403, Value::String(format!("Token provider failed: {why}"))),
+            ),
+        }
+    }));
+}
+
+/// Request `id` settled: feeds its outcome to the engine, unless the client was freed.
+fn finish(weak: &Weak<Inner>, id: CommandId, result: ApiResult) {
+    if let Some(inner) = live(weak) {
         inner.in_flight.set(inner.in_flight.get().saturating_sub(1));
         inner.settle(id, result);
         inner.pump();
@@ -410,29 +417,35 @@ async fn send(weak: Weak<Inner>, id: CommandId, endpoint: Endpoint, params: Para
 }
 
 /// POSTs with a deadline: an `AbortController` aborts the request (or the reading of its body)
-/// after `timeout_ms`, which the engine sees as a network error.
-async fn post(url: &str, body: String, timeout_ms: u32) -> ApiResult {
+/// after `timeout_ms`, which the engine sees as a network error. `done` gets the outcome.
+fn post(url: &str, body: &str, timeout_ms: u32, done: Box<dyn FnOnce(ApiResult)>) {
     let Ok(controller) = AbortController::new() else {
-        return ApiResult::network("AbortController is not available");
+        return done(ApiResult::network("AbortController is not available"));
     };
     let signal = controller.signal();
     // `FnMut` like the engine timer's closure, so both share one shim.
     let abort = Closure::<dyn FnMut()>::new(move || {
         // An `Error` reason: fetch rejects with it, and its message reaches the engine.
-        let reason = js_sys::Error::new(&format!("No response within {timeout_ms} ms"));
-        controller.abort_with_reason(&reason);
+        let reason = js::Error::new(&format!("No response within {timeout_ms} ms"));
+        controller.abort(&reason);
     });
     let timer = set_timeout(abort.as_ref().unchecked_ref(), f64::from(timeout_ms));
-    let outcome = http::post_form(url, body, &signal).await;
-    clear_timeout(&timer);
-    drop(abort);
-    http::to_api_result(outcome)
+    http::post_form(
+        url,
+        body,
+        &signal,
+        Box::new(move |outcome| {
+            clear_timeout(&timer);
+            drop(abort);
+            done(http::to_api_result(outcome));
+        }),
+    );
 }
 
 /// `Date.now()` as the engine's time.
 fn now_ms() -> u64 {
     // A NaN (a broken `Date.now` shim) clamps to NaN and converts to 0.
-    Date::now().clamp(0.0, MAX_TIME_MS) as u64
+    js::date_now().clamp(0.0, MAX_TIME_MS) as u64
 }
 
 /// The parsed constructor options.
@@ -536,7 +549,7 @@ fn invalid(message: impl Into<String>) -> ConferenceError {
 
 /// `object[key]`; a throwing getter or proxy trap is an `invalid_config` error.
 fn get(object: &JsValue, key: &str, path: &str) -> Result<JsValue, ConferenceError> {
-    Reflect::get(object, &JsValue::from_str(key)).map_err(|thrown| {
+    js::reflect_get(object, &JsValue::from_str(key)).map_err(|thrown| {
         invalid(format!(
             "{path} could not be read: {}",
             thrown_message(&thrown)

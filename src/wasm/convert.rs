@@ -1,9 +1,11 @@
 //! The one way values cross the boundary: [`to_js`] out, [`from_js`] in, plus the checks on the
 //! bare numbers (times and command ids) the exports take.
 //!
-//! Out: `serde_json` text read back by `JSON.parse`, so JavaScript gets plain objects and arrays,
-//! `null` for `None` (never `undefined`) and no `Map`s. (One serializer for the whole crate:
-//! `serde_wasm_bindgen`'s, building the objects call by call, was a second one, ~3 KB gzip.)
+//! Out: JSON text from the crate's own writer ([`json_out`](crate::core::json_out)) read back
+//! by `JSON.parse`, so JavaScript gets plain objects and arrays, `null` for `None` (never
+//! `undefined`) and no `Map`s. (One serializer for the whole crate: `serde_wasm_bindgen`'s,
+//! building the objects call by call, was a second one, ~3 KB gzip; serde_json's, with serde's
+//! derives, ~9 KB raw.)
 //!
 //! In: `JSON.stringify` (caught) and then the crate's own JSON reader ([`json_text`]), rather
 //! than `serde_wasm_bindgen`'s deserializer. The latter turns `undefined` into `null`, BigInts into numbers and `NaN` into
@@ -16,15 +18,15 @@
 //! object read as `null`, a `toJSON` method is honoured; a BigInt, a cycle or a throwing getter
 //! anywhere, and a top-level `undefined`, function or symbol, are errors with the caller's code.
 
-use js_sys::{Reflect, JSON};
-use serde::Serialize;
 use serde_json::Value;
-
 use wasm_bindgen::prelude::*;
 
+use crate::core::float_text::float_text;
+use crate::core::json_out::{to_json, ToJson};
 use crate::core::json_text;
-use crate::core::{CommandId, Config, CoreError, ErrorCode};
+use crate::core::{CommandId, Config, CoreError, ErrorCode, Intent, TaskSnapshot};
 use crate::wasm::error::ConferenceError;
+use crate::wasm::js;
 
 /// The latest time accepted: the largest time value a JS `Date` can hold (year 275760). Every time
 /// the engine derives from it (plus at most a day of configured delays) stays below 2^53, so it
@@ -32,12 +34,15 @@ use crate::wasm::error::ConferenceError;
 const MAX_TIME_MS: f64 = 8.64e15;
 
 /// Serializes an engine output for JavaScript: plain objects, `null` for `None`.
-pub(crate) fn to_js<T: Serialize + ?Sized>(value: &T) -> JsValue {
-    // invariant: `to_string` fails only on a map with non-string keys, and engine outputs have
-    // none; what it writes is JSON text, which `JSON.parse` reads back. (Integers beyond 2^53,
+pub(crate) fn to_js<T: ToJson + ?Sized>(value: &T) -> JsValue {
+    json_to_js(&to_json(value))
+}
+
+/// JSON text from [`to_json`] as a JS value.
+pub(crate) fn json_to_js(text: &str) -> JsValue {
+    // invariant: `to_json` writes JSON text, which `JSON.parse` reads back. (Integers beyond 2^53,
     // which only a `Value` from outside could hold, arrive rounded, as `JSON.parse` reads them.)
-    let text = serde_json::to_string(value).unwrap_throw();
-    JSON::parse(&text).unwrap_throw()
+    js::json_parse(text).unwrap_throw()
 }
 
 /// Reads a JS value as JSON. `what` names the argument in messages; `code` is the error code a
@@ -47,7 +52,7 @@ pub(crate) fn from_js(
     code: ErrorCode,
     what: &str,
 ) -> Result<Value, ConferenceError> {
-    let text = JSON::stringify(value).map_err(|thrown| {
+    let text = js::json_stringify(value).map_err(|thrown| {
         ConferenceError::new(
             code,
             format!("{what} is not JSON-compatible: {}", thrown_message(&thrown)),
@@ -61,6 +66,18 @@ pub(crate) fn from_js(
     };
     json_text::parse(&text)
         .map_err(|err| ConferenceError::new(code, format!("{what} could not be read: {err}")))
+}
+
+/// Reads a task snapshot argument (`handleSnapshot` of both classes).
+pub(crate) fn snapshot(task: &JsValue) -> Result<TaskSnapshot, ConferenceError> {
+    let json = from_js(task, ErrorCode::InvalidSnapshot, "task")?;
+    Ok(TaskSnapshot::from_json(&json)?)
+}
+
+/// Reads an intent argument (`handleIntent` of both classes).
+pub(crate) fn intent(intent: &JsValue) -> Result<Intent, ConferenceError> {
+    let json = from_js(intent, ErrorCode::InvalidIntent, "intent")?;
+    Ok(Intent::from_json(&json)?)
 }
 
 /// Reads a time argument: a finite number of milliseconds from `Date.now()`, `0 ..= 8.64e15`.
@@ -112,14 +129,17 @@ pub(crate) fn command_id(value: &JsValue) -> Result<CommandId, ConferenceError> 
     Ok(id as CommandId)
 }
 
-/// A number as JavaScript would print it, for messages. (`f64`'s `Display` would link Rust's float
-/// formatter, about 13 KB, for two error messages; serde_json's is linked anyway.)
+/// A number for messages, as serde_json writes it, with JavaScript's names for the non-finite ones.
+/// (`f64`'s `Display` would link Rust's float formatter, about 13 KB, for two error messages.)
 fn show_number(x: f64) -> String {
-    match serde_json::Number::from_f64(x) {
-        Some(n) => n.to_string(),
-        None if x.is_nan() => "NaN".to_owned(),
-        None if x > 0.0 => "Infinity".to_owned(),
-        None => "-Infinity".to_owned(),
+    if x.is_finite() {
+        float_text(x)
+    } else if x.is_nan() {
+        "NaN".to_owned()
+    } else if x > 0.0 {
+        "Infinity".to_owned()
+    } else {
+        "-Infinity".to_owned()
     }
 }
 
@@ -137,7 +157,7 @@ pub(crate) fn thrown_message(thrown: &JsValue) -> String {
     if let Some(text) = thrown.as_string() {
         return text;
     }
-    Reflect::get(thrown, &JsValue::from_str("message"))
+    js::reflect_get(thrown, &JsValue::from_str("message"))
         .ok()
         .and_then(|m| m.as_string())
         .unwrap_or_else(|| "it cannot be serialized".to_owned())
@@ -151,8 +171,8 @@ pub(crate) fn config_from_json(json: &Value) -> Result<Config, CoreError> {
     let mut config = Config::from_json(json)?;
     if config.random_seed == Config::default().random_seed {
         // 32 random bits from Math.random, 32 from the clock's low bits.
-        let random = (js_sys::Math::random() * 4_294_967_296.0) as u64;
-        let clock = js_sys::Date::now() as u64;
+        let random = (js::math_random() * 4_294_967_296.0) as u64;
+        let clock = js::date_now() as u64;
         config.random_seed = (random << 32) ^ clock ^ 0x5851_F42D_4C95_7F2D;
     }
     Ok(config)

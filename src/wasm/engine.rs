@@ -1,10 +1,10 @@
 //! `ConferenceEngine`: the sans-IO [`Conference`] exported to JavaScript (DESIGN §4).
 
-use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
-use crate::core::{ApiResult, Conference, ErrorCode, Intent, IntentOutcome, TaskSnapshot};
-use crate::wasm::convert::{command_id, config_from_json, from_js, time_ms, to_js};
+use crate::core::json_out::{JsonWriter, ToJson};
+use crate::core::{ApiResult, Conference, ErrorCode, IntentOutcome};
+use crate::wasm::convert::{self, command_id, config_from_json, from_js, time_ms, to_js};
 use crate::wasm::error::{ConferenceError, PlainError};
 
 /// The conference engine for one Flex voice task: inputs in, commands out, no IO.
@@ -65,8 +65,7 @@ impl ConferenceEngine {
         #[wasm_bindgen(unchecked_param_type = "TaskSnapshot")] task: JsValue,
         #[wasm_bindgen(js_name = nowMs, unchecked_param_type = "number")] now_ms: JsValue,
     ) -> Result<(), ConferenceError> {
-        let json = from_js(&task, ErrorCode::InvalidSnapshot, "task")?;
-        let snapshot = TaskSnapshot::from_json(&json)?;
+        let snapshot = convert::snapshot(&task)?;
         let now = time_ms(&now_ms)?;
         Ok(self.inner.handle_snapshot(snapshot, now)?)
     }
@@ -84,8 +83,7 @@ impl ConferenceEngine {
         #[wasm_bindgen(unchecked_param_type = "Intent")] intent: JsValue,
         #[wasm_bindgen(js_name = nowMs, unchecked_param_type = "number")] now_ms: JsValue,
     ) -> Result<JsValue, ConferenceError> {
-        let json = from_js(&intent, ErrorCode::InvalidIntent, "intent")?;
-        let intent = Intent::from_json(&json)?;
+        let intent = convert::intent(&intent)?;
         let now = time_ms(&now_ms)?;
         let outcome = self.inner.handle_intent(intent, now);
         Ok(to_js(&OutcomeJs::from(&outcome)))
@@ -107,7 +105,7 @@ impl ConferenceEngine {
     ) -> Result<(), ConferenceError> {
         let id = command_id(&id)?;
         let json = from_js(&result, ErrorCode::InvalidResult, "result")?;
-        let result = ApiResult::from_json(&json)?;
+        let result = ApiResult::from_json(json)?;
         let now = time_ms(&now_ms)?;
         Ok(self.inner.handle_api_result(id, result, now)?)
     }
@@ -153,9 +151,8 @@ impl ConferenceEngine {
 }
 
 /// `IntentOutcome` as JavaScript sees it: the core's outcome with `error` as a plain
-/// `{ name, code, message }` object.
-#[derive(Debug, Serialize)]
-#[serde(rename_all = "camelCase")]
+/// `{ name, code, message }` object: `{ "accepted", "abortNative", "error" }`.
+#[derive(Debug)]
 pub(crate) struct OutcomeJs<'a> {
     accepted: bool,
     abort_native: bool,
@@ -169,5 +166,18 @@ impl<'a> From<&'a IntentOutcome> for OutcomeJs<'a> {
             abort_native: outcome.abort_native,
             error: outcome.error.as_ref().map(PlainError::from),
         }
+    }
+}
+
+impl ToJson for OutcomeJs<'_> {
+    fn write_json(&self, out: &mut JsonWriter) {
+        out.open();
+        out.key("accepted");
+        out.bool(self.accepted);
+        out.key("abortNative");
+        out.bool(self.abort_native);
+        out.key("error");
+        self.error.write_json(out);
+        out.close();
     }
 }

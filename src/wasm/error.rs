@@ -2,11 +2,11 @@
 
 use std::fmt;
 
-use js_sys::Reflect;
-use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
+use crate::core::json_out::{JsonWriter, ToJson};
 use crate::core::{CoreError, ErrorCode};
+use crate::wasm::js;
 
 /// The `name` every error from this package carries in JavaScript.
 const NAME: &str = "ConferenceError";
@@ -54,11 +54,11 @@ impl std::error::Error for ConferenceError {}
 
 impl From<ConferenceError> for JsValue {
     fn from(err: ConferenceError) -> Self {
-        let js = js_sys::Error::new(&err.0.message);
+        let js = js::Error::new(&err.0.message);
         js.set_name(NAME);
         // invariant: defining a data property on a fresh, ordinary, extensible Error object
         // cannot fail or throw.
-        Reflect::set(
+        js::reflect_set(
             &js,
             &Self::from_str("code"),
             &Self::from_str(err.0.code.as_str()),
@@ -70,7 +70,7 @@ impl From<ConferenceError> for JsValue {
 
 /// `{ name: "ConferenceError", code, message }`, serialized inside JSON-shaped results such as
 /// `IntentOutcome.error`, which stay plain objects (no `Error` instances in React props).
-#[derive(Clone, Copy, Debug, Serialize)]
+#[derive(Clone, Copy, Debug)]
 pub(crate) struct PlainError<'a> {
     name: &'static str,
     code: &'static str,
@@ -84,5 +84,18 @@ impl<'a> From<&'a CoreError> for PlainError<'a> {
             code: err.code.as_str(),
             message: &err.message,
         }
+    }
+}
+
+impl ToJson for PlainError<'_> {
+    fn write_json(&self, out: &mut JsonWriter) {
+        out.open();
+        out.key("name");
+        out.str(self.name);
+        out.key("code");
+        out.str(self.code);
+        out.key("message");
+        out.str(self.message);
+        out.close();
     }
 }

@@ -1,26 +1,17 @@
 //! The HTTP seam (STYLE H7–H8): the only file that calls `fetch`. One urlencoded POST out, the
 //! raw response back, converted into the core's [`ApiResult`]; the core classifies it. It binds
-//! the global `fetch` directly through `web_sys` (an HTTP client crate cost ~8 KB of the module
+//! the global `fetch` directly (`js::fetch`; an HTTP client crate cost ~8 KB of the module
 //! for this one request); moving to fetch in JS touches this file only.
 
-use js_sys::{Object, Promise, Reflect};
 use serde_json::Value;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::JsFuture;
-use web_sys::{AbortSignal, RequestInit};
 
 use crate::core::json_text;
 use crate::core::ApiResult;
 use crate::wasm::convert::thrown_message;
-
-#[wasm_bindgen]
-extern "C" {
-    /// The global `fetch` (window or worker), looked up at every call, as a page's own wrapper
-    /// or a test's fake may replace it. `catch`: a missing or throwing `fetch` is an error here.
-    #[wasm_bindgen(catch, js_name = fetch)]
-    fn fetch(url: &str, init: &RequestInit) -> Result<Promise, JsValue>;
-}
+use crate::wasm::js::{self, Object};
+use crate::wasm::promise::{on_settled, Settled};
 
 /// A response of any status: for the transport, a 403 or a 500 is a success.
 #[derive(Debug)]
@@ -51,40 +42,71 @@ impl HttpError {
 
 /// POSTs `body` (already urlencoded, `Token` included) to `url` with `Content-Type:
 /// application/x-www-form-urlencoded` and no other header, so the browser sends it as a CORS
-/// simple request, without a preflight (SPEC §8.1). `signal` aborts it (the deadline).
-pub(crate) async fn post_form(
-    url: &str,
-    body: String,
-    signal: &AbortSignal,
-) -> Result<Response, HttpError> {
+/// simple request, without a preflight (SPEC §8.1). `signal` aborts it (the deadline). `done` gets
+/// the outcome: at once when `fetch` throws, otherwise in a later microtask.
+pub(crate) fn post_form(url: &str, body: &str, signal: &JsValue, done: Done) {
     let headers = Object::new();
-    // invariant: defining a data property on a fresh, ordinary object cannot fail or throw.
-    Reflect::set(
+    set(
         &headers,
-        &JsValue::from_str("Content-Type"),
-        &JsValue::from_str("application/x-www-form-urlencoded"),
-    )
-    .unwrap_throw();
-    let init = RequestInit::new();
-    init.set_method("POST");
-    init.set_headers(&headers);
-    init.set_body(&JsValue::from_str(&body));
-    init.set_signal(Some(signal));
-    let network = |thrown: JsValue| HttpError::Network(thrown_message(&thrown));
-    let promise = fetch(url, &init).map_err(network)?;
-    let response: web_sys::Response = JsFuture::from(promise)
-        .await
-        .map_err(network)?
-        .dyn_into()
-        .map_err(|_| HttpError::Network("fetch did not resolve to a Response".to_owned()))?;
-    let decode = |thrown: JsValue| HttpError::Decode(thrown_message(&thrown));
-    let text = JsFuture::from(response.text().map_err(decode)?)
-        .await
-        .map_err(decode)?;
-    Ok(Response {
-        status: response.status(),
-        text: text.as_string().unwrap_or_default(),
-    })
+        "Content-Type",
+        &"application/x-www-form-urlencoded".into(),
+    );
+    let init = Object::new();
+    set(&init, "method", &"POST".into());
+    set(&init, "headers", &headers);
+    set(&init, "body", &body.into());
+    set(&init, "signal", signal);
+    match js::fetch(url, &init) {
+        Ok(promise) => on_settled(
+            &promise,
+            Box::new(move |outcome| on_response(outcome, done)),
+        ),
+        Err(thrown) => done(Err(network(thrown))),
+    }
+}
+
+/// `object[key] = value` on a fresh, ordinary object of ours.
+fn set(object: &JsValue, key: &str, value: &JsValue) {
+    // invariant: defining a data property on a fresh, ordinary object cannot fail or throw.
+    js::reflect_set(object, &JsValue::from_str(key), value).unwrap_throw();
+}
+
+/// What `post_form` reports to.
+pub(crate) type Done = Box<dyn FnOnce(Result<Response, HttpError>)>;
+
+/// `fetch` settled: read the body of its response.
+fn on_response(outcome: Settled, done: Done) {
+    let response = match outcome.map_err(network).and_then(|value| {
+        value
+            .dyn_into::<js::Response>()
+            .map_err(|_| HttpError::Network("fetch did not resolve to a Response".to_owned()))
+    }) {
+        Ok(response) => response,
+        Err(err) => return done(Err(err)),
+    };
+    let status = response.status();
+    match response.text() {
+        Ok(text) => on_settled(
+            &text,
+            Box::new(move |outcome| {
+                done(outcome.map_err(decode).map(|text| Response {
+                    status,
+                    text: text.as_string().unwrap_or_default(),
+                }));
+            }),
+        ),
+        Err(thrown) => done(Err(decode(thrown))),
+    }
+}
+
+/// fetch rejected or threw.
+fn network(thrown: JsValue) -> HttpError {
+    HttpError::Network(thrown_message(&thrown))
+}
+
+/// The body could not be read.
+fn decode(thrown: JsValue) -> HttpError {
+    HttpError::Decode(thrown_message(&thrown))
 }
 
 /// What the core is told: a response with its status and its body as JSON, or the text as a JSON

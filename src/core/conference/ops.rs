@@ -268,7 +268,7 @@ impl Conference {
                             ]),
                         };
                         let id = self.take_id();
-                        self.out.push_back(crate::core::command::Command::Flex {
+                        self.out.push(crate::core::command::Command::Flex {
                             id,
                             action: action.action(),
                             payload,

@@ -93,7 +93,7 @@ impl Conference {
             _ => {}
         }
         let id = self.take_id();
-        self.out.push_back(Command::Api {
+        self.out.push(Command::Api {
             id,
             endpoint: request.endpoint,
             params: request.params.clone(),

@@ -1,16 +1,14 @@
 //! What the UI renders: connecting legs, per-leg pending operations and confirmed flags, and
 //! whether the agent can leave without ending the call.
 
-use serde::Serialize;
-
 use super::adds::AddPhase;
 use super::Conference;
 use crate::core::config::Mode;
+use crate::core::json_out::{JsonWriter, ToJson};
 use crate::core::monitor;
 
 /// The engine's state as the UI needs it (`ConferenceEngine.view()`).
-#[derive(Clone, Debug, Eq, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Eq, PartialEq)]
 pub struct ConferenceView {
     /// The task this engine serves, once known.
     pub task_sid: Option<String>,
@@ -32,8 +30,7 @@ pub struct ConferenceView {
 }
 
 /// A leg being dialed.
-#[derive(Clone, Debug, Eq, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Eq, PartialEq)]
 pub struct ConnectingView {
     /// The idempotency label; stable key for React.
     pub label: String,
@@ -50,8 +47,7 @@ pub struct ConnectingView {
 }
 
 /// One leg's engine-side state.
-#[derive(Clone, Debug, Eq, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Eq, PartialEq)]
 pub struct LegView {
     /// The leg.
     pub call_sid: String,
@@ -59,6 +55,61 @@ pub struct LegView {
     pub pending: Vec<&'static str>,
     /// The confirmed `endConferenceOnExit`, if known.
     pub end_conference_on_exit: Option<bool>,
+}
+
+impl ToJson for ConferenceView {
+    fn write_json(&self, out: &mut JsonWriter) {
+        out.open();
+        out.key("taskSid");
+        self.task_sid.write_json(out);
+        out.key("conferenceSid");
+        self.conference_sid.write_json(out);
+        out.key("mode");
+        out.str(self.mode);
+        out.key("reconciler");
+        out.bool(self.reconciler);
+        out.key("connecting");
+        self.connecting.write_json(out);
+        out.key("participants");
+        self.participants.write_json(out);
+        out.key("safeToLeave");
+        out.bool(self.safe_to_leave);
+        out.key("guarding");
+        out.bool(self.guarding);
+        out.close();
+    }
+}
+
+impl ToJson for ConnectingView {
+    fn write_json(&self, out: &mut JsonWriter) {
+        out.open();
+        out.key("label");
+        out.str(&self.label);
+        out.key("callSid");
+        self.call_sid.write_json(out);
+        out.key("destination");
+        out.str(&self.destination);
+        out.key("status");
+        out.str(self.status);
+        out.key("sinceMs");
+        out.uint(self.since_ms);
+        out.key("ringTimeoutMs");
+        out.uint(self.ring_timeout_ms);
+        out.close();
+    }
+}
+
+impl ToJson for LegView {
+    fn write_json(&self, out: &mut JsonWriter) {
+        out.open();
+        out.key("callSid");
+        out.str(&self.call_sid);
+        out.key("pending");
+        self.pending.write_json(out);
+        out.key("endConferenceOnExit");
+        self.end_conference_on_exit.write_json(out);
+        out.close();
+    }
 }
 
 impl Conference {
@@ -127,5 +178,91 @@ impl Conference {
             safe_to_leave,
             guarding: self.guard.is_some(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[cfg(target_arch = "wasm32")]
+    use crate::wasm_test as test;
+
+    use super::*;
+    use crate::core::json_out::to_json;
+
+    #[test]
+    fn a_fresh_view_serializes_with_nulls_and_empty_arrays() {
+        let view = ConferenceView {
+            task_sid: None,
+            conference_sid: None,
+            mode: "disabled",
+            reconciler: false,
+            connecting: Vec::new(),
+            participants: Vec::new(),
+            safe_to_leave: false,
+            guarding: false,
+        };
+        assert_eq!(
+            to_json(&view),
+            concat!(
+                r#"{"taskSid":null,"conferenceSid":null,"mode":"disabled","reconciler":false,"#,
+                r#""connecting":[],"participants":[],"safeToLeave":false,"guarding":false}"#
+            )
+        );
+    }
+
+    #[test]
+    fn a_busy_view_serializes_every_field_in_camel_case() {
+        let view = ConferenceView {
+            task_sid: Some("WT1".to_owned()),
+            conference_sid: Some("CF1".to_owned()),
+            mode: "full",
+            reconciler: true,
+            connecting: vec![
+                ConnectingView {
+                    label: "add-1".to_owned(),
+                    call_sid: None,
+                    destination: "+14155550100".to_owned(),
+                    status: "dialing",
+                    since_ms: 1_700_000_000_000,
+                    ring_timeout_ms: 30_000,
+                },
+                ConnectingView {
+                    label: "add-2".to_owned(),
+                    call_sid: Some("CA2".to_owned()),
+                    destination: "sip:a@b.com".to_owned(),
+                    status: "ringing",
+                    since_ms: 5,
+                    ring_timeout_ms: 0,
+                },
+            ],
+            participants: vec![
+                LegView {
+                    call_sid: "CA1".to_owned(),
+                    pending: vec!["hold", "mute"],
+                    end_conference_on_exit: Some(false),
+                },
+                LegView {
+                    call_sid: "CA3".to_owned(),
+                    pending: Vec::new(),
+                    end_conference_on_exit: None,
+                },
+            ],
+            safe_to_leave: true,
+            guarding: true,
+        };
+        assert_eq!(
+            to_json(&view),
+            concat!(
+                r#"{"taskSid":"WT1","conferenceSid":"CF1","mode":"full","reconciler":true,"#,
+                r#""connecting":[{"label":"add-1","callSid":null,"destination":"+14155550100","#,
+                r#""status":"dialing","sinceMs":1700000000000,"ringTimeoutMs":30000},"#,
+                r#"{"label":"add-2","callSid":"CA2","destination":"sip:a@b.com","#,
+                r#""status":"ringing","sinceMs":5,"ringTimeoutMs":0}],"#,
+                r#""participants":[{"callSid":"CA1","pending":["hold","mute"],"#,
+                r#""endConferenceOnExit":false},"#,
+                r#"{"callSid":"CA3","pending":[],"endConferenceOnExit":null}],"#,
+                r#""safeToLeave":true,"guarding":true}"#
+            )
+        );
     }
 }
