@@ -13,11 +13,11 @@ use crate::setup::{self, Needs, WASM_TARGET};
 use crate::Result;
 
 /// Budget for the package as plugins ship it: `gzip -9` of `pkg/dist/index.esm.js` (the shim,
-/// the wasm-bindgen glue and the embedded module in one file), in bytes (issue 4: 60 KB).
-const PACKAGE_GZIP_BUDGET_BYTES: u64 = PACKAGE_BUDGET;
-
-/// The budget figure, separate so the docs can name it.
-const PACKAGE_BUDGET: u64 = 100_000;
+/// the wasm-bindgen glue and the embedded module in one file), in bytes.
+///
+/// A ceiling against regressions, a little above today's figure (about 74 KB, of which the
+/// module is 55 KB deflated); the target is 60 KB (issue 4), which needs the engine itself smaller.
+const PACKAGE_GZIP_BUDGET_BYTES: u64 = 76_000;
 
 /// The wasm file cargo builds for the package (`flex-conference` → `flex_conference`).
 const CARGO_WASM: &str = "flex_conference.wasm";
@@ -76,6 +76,7 @@ pub(crate) fn run(enforce_budget: bool) -> Result<()> {
         "web",
         "--omit-default-module-path",
         "--remove-name-section",
+        "--remove-producers-section",
         "--out-dir",
         &bindgen_dir.display().to_string(),
         &wasm.display().to_string(),
