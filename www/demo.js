@@ -10,6 +10,8 @@
 //   enabled=0                custom_data.features.conference.enabled = false
 //   retype=1                 the fake shows a held `unknown` leg as `customer` (SPEC §3.3)
 //   notificationTimeout=ms   Flex's default notification timeout (Flex: 8000; 0 = stay)
+//   strings=<json>           the account's strings, set in manager.strings before registration
+//   preregister=Id1,Id2      notification ids registered (by "another feature") before registration
 //
 // When done, `window.demo` holds { flex, manager, controls, taskSid, conferenceSid, agentCallSid,
 // customerCallSid, registeredMs, registration } and <body> gets data-registered="true" (or
@@ -394,6 +396,14 @@ async function main() {
   };
   window.demo = demo;
   await controls.ready;
+
+  // `?strings={"Key":"text"}`: the account's own strings (ui_attributes), in place before plugins load.
+  if (params.get("strings")) Object.assign(manager.strings, JSON.parse(params.get("strings")));
+  // `?preregister=Id1,Id2`: notification ids another feature registered first (the template's own
+  // conference feature registers PS_ExternalWarmTransferInvalidPhoneNumber, for example).
+  for (const id of (params.get("preregister") || "").split(",").filter(Boolean)) {
+    flex.Notifications.registerNotification({ id, content: `${id} (registered by another feature)`, type: "error" });
+  }
 
   // Like Flex: plugins initialise before the agent desktop renders.
   const started = performance.now();

@@ -141,6 +141,85 @@ describe("adding a participant", () => {
     }
   });
 
+  it("keeps focus in the dialog while the add is in flight: Tab stays inside, Escape closes it", async () => {
+    const s = await openDemo();
+    try {
+      await fault({ endpoint: "add-participant", latencyMs: 2500, times: 1, conference: s.conferenceSid });
+      await s.page.getByTestId("conference-add-button").click();
+      const input = s.page.getByTestId("conference-dialog-input");
+      await input.fill("+14155550149");
+      await input.press("Enter");
+      await until("the dialog is busy", async () => (await s.page.getByTestId("conference-dialog-dial").getAttribute("aria-busy")) === "true");
+      const focusInDialog = () =>
+        s.page.evaluate(() => {
+          const dialog = document.querySelector('[data-testid="conference-dialog"]');
+          return !!dialog && dialog.contains(document.activeElement);
+        });
+      assert.equal(await focusInDialog(), true, "focus stays in the dialog after Enter");
+      for (let i = 0; i < 4; i++) {
+        await s.page.keyboard.press("Tab");
+        assert.equal(await focusInDialog(), true, `focus stays in the dialog after Tab ${i + 1}`);
+      }
+      await s.page.keyboard.press("Escape");
+      await until("Escape closes the busy dialog", async () => (await s.page.getByTestId("conference-dialog").count()) === 0, 1500);
+      await addedLeg(s);
+      assert.equal((await endpoints(s)).filter((e) => e === "add-participant").length, 1, "the add still went out once");
+      // Reopened while that add is still in flight: a fresh form, which the first add's answer
+      // doesn't close.
+      await s.page.getByTestId("conference-add-button").click();
+      assert.equal(await input.inputValue(), "", "the dialog opens fresh");
+      assert.equal(await input.isEditable(), true, "the dialog isn't busy with the earlier add");
+      await until("the first add rings", async () => (await connectingCards(s.page).count()) === 1);
+      await new Promise((r) => setTimeout(r, 300));
+      assert.equal(await s.page.getByTestId("conference-dialog").count(), 1, "the first add's answer leaves the reopened dialog alone");
+      // The same with a click on Dial, which turns disabled under the focus.
+      await fault({ endpoint: "add-participant", latencyMs: 2500, times: 1, conference: s.conferenceSid });
+      await input.fill("+14155550136");
+      await s.page.getByTestId("conference-dialog-dial").click();
+      await until("the dialog is busy again", async () => (await s.page.getByTestId("conference-dialog-dial").getAttribute("aria-busy")) === "true");
+      assert.equal(await focusInDialog(), true, "focus stays in the dialog after clicking Dial");
+      await s.page.keyboard.press("Escape");
+      await until("Escape closes it again", async () => (await s.page.getByTestId("conference-dialog").count()) === 0, 1500);
+    } finally {
+      await sim("DELETE", "/sim/faults");
+      await s.close();
+    }
+  });
+
+  it("closes the dialog quietly when another feature's before-listener takes the add over", async () => {
+    const s = await openDemo();
+    try {
+      await s.page.evaluate(() =>
+        window.demo.flex.Actions.addListener("beforeStartExternalWarmTransfer", (payload, abort) => abort()),
+      );
+      await dial(s.page, "+14155550139");
+      await until("the dialog closes", async () => (await s.page.getByTestId("conference-dialog").count()) === 0, 3000);
+      const shown = await s.page.evaluate(() => document.body.innerText);
+      assert.doesNotMatch(shown, /cancelled by before event/, "Flex's expected rejection is never shown");
+      const notes = await s.notifications();
+      assert.ok(!notes.some((n) => /cancelled by before event/.test(n.text)), JSON.stringify(notes));
+      assert.deepEqual((await endpoints(s)).filter((e) => e === "add-participant"), [], "the other feature owns the add");
+    } finally {
+      await s.close();
+    }
+  });
+
+  it("closes the open dialog when the call ends under it", async () => {
+    const s = await openDemo();
+    try {
+      await s.page.getByTestId("conference-add-button").click();
+      await s.page.getByTestId("conference-dialog-input").fill("+14155550138");
+      await leg(s.customerCallSid, "hangup");
+      await ended(s);
+      await until("the dialog closes once the call is no longer live", async () =>
+        (await s.page.getByTestId("conference-dialog").count()) === 0,
+      5000);
+      assert.equal(await s.page.getByTestId("conference-add-button").isDisabled(), true, "+ is disabled after the call");
+    } finally {
+      await s.close();
+    }
+  });
+
   it("shows Twilio's 13223 as the invalid-number notification and restores the flags", async () => {
     const s = await openDemo();
     try {
@@ -243,6 +322,24 @@ describe("adding a participant", () => {
       assert.equal(conf.status, "in-progress");
       const ringing = conf.participants.find((p) => p.callSid === x.callSid);
       assert.ok(["queued", "ringing"].includes(ringing.status), `X still rings (${ringing.status})`);
+    } finally {
+      await s.close();
+    }
+  });
+
+  it("drops the leave-while-dialing question once the dialed leg has answered", async () => {
+    const s = await openDemo();
+    try {
+      await dial(s.page, "+14155550137");
+      const x = await addedLeg(s);
+      await until("the connecting card shows", async () => (await connectingCards(s.page).count()) === 1);
+      await s.page.getByTestId("native-hangup").click();
+      await until("the leave confirmation shows", () => s.page.getByTestId("conference-confirm-leave").isVisible());
+      await leg(x.callSid, "answer");
+      await until("the connecting card is gone", async () => (await connectingCards(s.page).count()) === 0);
+      await until("the question about a leg still being dialed is gone", async () =>
+        (await s.page.getByTestId("conference-confirm-leave").count()) === 0,
+      3000);
     } finally {
       await s.close();
     }

@@ -130,6 +130,93 @@ describe("modes", () => {
     }
   });
 
+  it("registers once per Flex, and never rejects, when a second copy of the package registers too", async () => {
+    const s = await openDemo();
+    try {
+      const second = await s.page.evaluate(async () => {
+        // A second plugin bundling its own copy of the package: a separate module instance.
+        const m = await import("/pkg/dist/index.esm.js?second-copy");
+        try {
+          const r = await m.registerConference(window.demo.flex, window.demo.manager);
+          return { resolved: true, mode: r.mode, same: r === window.demo.registration };
+        } catch (e) {
+          return { resolved: false, message: String((e && e.message) || e) };
+        }
+      });
+      assert.equal(second.resolved, true, `registerConference never rejects: ${JSON.stringify(second)}`);
+      assert.equal(second.same, true, "the second copy hands back the first registration");
+      await dial(s.page, "+14155550163");
+      await addedLeg(s);
+      await new Promise((r) => setTimeout(r, 800));
+      assert.equal(await s.page.getByTestId("conference-add-button").count(), 1, "one + button");
+      const adds = (await s.requests()).filter((r) => r.endpoint === "add-participant");
+      assert.equal(adds.length, 1, "one engine per task: one add");
+    } finally {
+      await s.close();
+    }
+  });
+
+  it("registers without error when another feature already registered the template's notification ids", async () => {
+    const s = await openDemo({ query: "preregister=PS_ExternalWarmTransferInvalidPhoneNumber" });
+    try {
+      assert.equal(s.mode, "full");
+      assert.equal(await s.page.getByTestId("conference-add-button").count(), 1);
+    } finally {
+      await s.close();
+    }
+  });
+
+  it("lets the account's manager.strings win over the package's strings", async () => {
+    const s = await openDemo({ query: `language=es-MX&strings=${encodeURIComponent(JSON.stringify({ PSConferenceAddConferenceParticipant: "Sumar a alguien" }))}` });
+    try {
+      assert.equal(await s.page.getByTestId("conference-add-button").getAttribute("title"), "Sumar a alguien");
+      await s.page.getByTestId("conference-add-button").click();
+      assert.equal(await s.page.getByTestId("conference-dialog-dial").innerText(), "Marcar", "keys not overridden come from the locale");
+    } finally {
+      await s.close();
+    }
+  });
+
+  it("runs no engine for a call the agent only monitors (a supervisor's Teams view)", async () => {
+    const s = await openDemo();
+    try {
+      const other = await sim("POST", "/sim/calls", { worker: { sid: "WK" + "d".repeat(32), name: "Dora" }, customer: { number: "+14155550111" } });
+      const fed = await s.page.evaluate(async (taskSid) => {
+        // Every snapshot any engine is fed, by task.
+        const m = await import("/pkg/dist/index.esm.js");
+        const seen = new Set();
+        const original = m.ConferenceClient.prototype.handleSnapshot;
+        m.ConferenceClient.prototype.handleSnapshot = function (snapshot, ...rest) {
+          seen.add(snapshot && snapshot.taskSid);
+          return original.call(this, snapshot, ...rest);
+        };
+        // The supervisor's view of another worker's call: Flex renders its participant cards
+        // with a task that isn't one of this worker's.
+        const snap = await (await fetch(`/sim/tasks/${taskSid}?worker=WKsupervisor`)).json();
+        const { flex, controls } = window.demo;
+        controls.setActiveView("teams");
+        const task = { ...snap, taskChannelUniqueName: "voice" };
+        const div = document.createElement("div");
+        document.body.appendChild(div);
+        const h = window.React.createElement;
+        window.ReactDOM.render(
+          h("div", null, task.conference.participants.map((p) => h(flex.ParticipantCanvas, { key: p.callSid, task, participant: p }))),
+          div,
+        );
+        await new Promise((r) => setTimeout(r, 500));
+        const cards = div.querySelectorAll('[data-testid="participant-card"]').length;
+        window.ReactDOM.unmountComponentAtNode(div);
+        m.ConferenceClient.prototype.handleSnapshot = original;
+        return { cards, monitored: seen.has(taskSid) };
+      }, other.taskSid);
+      assert.equal(fed.cards, 2, "the monitored call's cards rendered");
+      assert.equal(fed.monitored, false, "no engine was created for (or fed) the monitored call");
+      assert.deepEqual(await sim("GET", `/sim/requests?conference=${other.conferenceSid}`), []);
+    } finally {
+      await s.close();
+    }
+  });
+
   it("tells the agent the login expired when the backend refuses the token", async () => {
     const s = await openDemo();
     try {

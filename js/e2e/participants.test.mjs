@@ -114,6 +114,7 @@ describe("participant actions", () => {
         (await s.notifications()).find((n) => n.id === "PS_ConferenceHoldFailed"),
       );
       assert.match(shown.text, /Internal failure/);
+      assert.match(shown.text, /20500/, "the notification shows Twilio's error code");
       await s.screenshot("10-hold-failed");
       assert.equal(legOf(await s.conference(), x).hold, false);
     } finally {

@@ -3,7 +3,7 @@
 
 import { after, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { addedLeg, bringInX, card, closeBrowser, dial, ended, fault, leg, liveAre, newCall, openDemo, removeByCard, sim, until, legOf } from "./harness.mjs";
+import { addedLeg, bringInX, card, closeBrowser, dial, ended, fault, leg, liveAre, liveFlags, newCall, openDemo, removeByCard, sim, until, legOf } from "./harness.mjs";
 
 after(closeBrowser);
 
@@ -105,6 +105,25 @@ describe("call scenarios", () => {
       await ended(s);
       const removes = (await s.requests()).filter((r) => r.endpoint === "remove-participant").map((r) => r.params.participant);
       assert.deepEqual(removes, [s.customerCallSid]);
+    } finally {
+      await s.close();
+    }
+  });
+
+  it("in XWT mode sets the customer and the external party to true before the agent leaves", async () => {
+    const s = await openDemo({ query: "xwt=1" });
+    try {
+      // Flex's native transfer adds the external party and lets its agent leave (the agent's
+      // flag false); the engine never writes worker legs in this mode.
+      const x = await sim("POST", `/sim/conferences/${s.conferenceSid}/legs`, { kind: "external", to: "+14155550177", endConferenceOnExit: false });
+      await sim("POST", `/sim/legs/${s.agentCallSid}/ecoe`, { value: false });
+      await until("C and X false while three are live", async () => {
+        const flags = liveFlags(await s.conference());
+        return flags[s.customerCallSid] === false && flags[x.callSid] === false;
+      });
+      await s.page.getByTestId("native-hangup").click();
+      const c = await liveAre(s, { [s.customerCallSid]: true, [x.callSid]: true });
+      assert.equal(c.status, "in-progress");
     } finally {
       await s.close();
     }

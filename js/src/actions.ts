@@ -54,7 +54,8 @@ export function registerActions(flex: FlexApi, runtime: Runtime, mode: "full" | 
   };
   const withTask = (payload: Payload): { task: TaskLike; conference: TaskConference } | undefined => {
     const task = taskOf(flex, payload);
-    const latest = task ? runtime.latest(task) : undefined;
+    // Only this worker's tasks have an engine; an action on a monitored call is Flex's alone.
+    const latest = task ? runtime.own(task) : undefined;
     const conference = latest ? runtime.feed(latest) : undefined;
     return latest && conference ? { task: latest, conference } : undefined;
   };
@@ -88,26 +89,28 @@ export function registerActions(flex: FlexApi, runtime: Runtime, mode: "full" | 
   };
 
   listen("beforeKickParticipant", participantAction("kick"));
+  // The hang-up guard in both modes: the engine decides whether there is anything to do (in XWT
+  // mode it still sets the remaining customer and external legs true before the agent goes, C8).
+  listen("beforeHangupCall", async (payload, abort) => {
+    const found = withTask(payload);
+    if (!found) return;
+    const confirmLeave = found.conference.confirmLeave;
+    found.conference.confirmLeave = false;
+    const outcome = found.conference.intent({ kind: "hangup", confirmLeave });
+    const answer = found.conference.hangupAnswer();
+    if (outcome.abortNative) {
+      abort();
+      return;
+    }
+    // An async before-listener holds the hang-up back until the guard has made it safe.
+    const verdict = await answer;
+    if (!verdict.allow) abort();
+  });
   if (mode === "full") {
     listen("beforeHoldParticipant", participantAction("hold"));
     listen("beforeUnholdParticipant", participantAction("unhold"));
     listen("beforeHoldCall", callAction("hold"));
     listen("beforeUnholdCall", callAction("unhold"));
-    listen("beforeHangupCall", async (payload, abort) => {
-      const found = withTask(payload);
-      if (!found) return;
-      const confirmLeave = found.conference.confirmLeave;
-      found.conference.confirmLeave = false;
-      const outcome = found.conference.intent({ kind: "hangup", confirmLeave });
-      const answer = found.conference.hangupAnswer();
-      if (outcome.abortNative) {
-        abort();
-        return;
-      }
-      // An async before-listener holds the hang-up back until the guard has made it safe.
-      const verdict = await answer;
-      if (!verdict.allow) abort();
-    });
     flex.Actions.registerAction("StartExternalWarmTransfer", async (payload: Payload) => {
       const found = withTask(payload);
       if (!found) {

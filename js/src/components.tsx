@@ -143,11 +143,18 @@ export function makeDialog(env: Env) {
     const dialog = React.useRef<HTMLDivElement>(null);
     const ids = { title: useId("fc-dialog-title"), help: useId("fc-dialog-help") };
     const view = conference ? conference.view : null;
+    // The same condition as the "+" button's: once the call is no longer live, there is nothing
+    // to add a participant to.
+    const live = !!task && env.flex.TaskHelper.isLiveCall(task as never);
 
     const close = React.useCallback(() => {
       setError(null);
       setComponentState(env, "ConferenceDialog", { isOpen: false });
     }, []);
+
+    React.useEffect(() => {
+      if (open && !live) close();
+    }, [open, live, close]);
 
     // Busy until the add's create is answered: the leg rings (close, clear) or is gone (the
     // engine's notification says why; close).
@@ -179,8 +186,16 @@ export function makeDialog(env: Env) {
       };
     }, [open]);
 
-    if (!open || !task) return null;
     const busy = pending !== null;
+    // Dial turns disabled while busy, and Chrome's focus fixup then drops a focus it had (after a
+    // click) to <body>: keep the focus in the dialog, on the input.
+    React.useEffect(() => {
+      if (!busy || !dialog.current || !input.current) return;
+      const active = document.activeElement as HTMLButtonElement | null;
+      if (!active || !dialog.current.contains(active) || active.disabled) input.current.focus();
+    }, [busy]);
+
+    if (!open || !task || !live) return null;
 
     const submit = (event?: React.SyntheticEvent) => {
       if (event) event.preventDefault();
@@ -204,17 +219,36 @@ export function makeDialog(env: Env) {
           if (outcome && outcome.accepted) setPending({ before, label: null, accepted: true });
           else refused(outcome && outcome.error ? outcome.error.message : text(env.manager, "PSConferencePhoneNumberError"));
         })
-        .catch((error: unknown) => refused(error instanceof Error ? error.message : String(error)));
+        .catch((error: unknown) => {
+          if (isCancelledByBeforeEvent(error)) {
+            // Another feature's before-listener took the add over: it reports its own outcome.
+            setPending(null);
+            close();
+          } else {
+            refused(error instanceof Error ? error.message : String(error));
+          }
+        });
+    };
+
+    // Dismissed by the agent (Escape, Cancel, the overlay). An add still in flight goes on without
+    // the dialog (its connecting card and notifications report it), so the dialog opens fresh
+    // next time instead of busy with the number already dialed, closing under the agent's hands.
+    const dismiss = () => {
+      if (busy) {
+        setPending(null);
+        setValue("");
+      }
+      close();
     };
 
     const onKeyDown = (event: React.KeyboardEvent) => {
       if (event.key === "Escape") {
         event.preventDefault();
-        close();
+        dismiss();
       } else if (event.key === "Tab" && dialog.current) {
         // Keep focus inside the dialog.
         const focusable = Array.prototype.slice.call(
-          dialog.current.querySelectorAll("input, button:not([disabled])"),
+          dialog.current.querySelectorAll("input:not([disabled]), button:not([disabled])"),
         ) as HTMLElement[];
         if (focusable.length === 0) return;
         const first = focusable[0];
@@ -230,7 +264,7 @@ export function makeDialog(env: Env) {
     };
 
     return (
-      <div className="fc-overlay" onMouseDown={(e) => e.target === e.currentTarget && close()}>
+      <div className="fc-overlay" onMouseDown={(e) => e.target === e.currentTarget && dismiss()}>
         <div
           ref={dialog}
           className="fc-dialog"
@@ -253,7 +287,10 @@ export function makeDialog(env: Env) {
                 inputMode="tel"
                 autoComplete="off"
                 value={value}
-                disabled={busy}
+                // Read-only, not disabled, while the add is in flight: a disabled input drops the
+                // focus to <body>, and with it Escape and the Tab trap.
+                readOnly={busy}
+                aria-disabled={busy || undefined}
                 aria-invalid={error ? true : undefined}
                 aria-describedby={ids.help}
                 data-testid="conference-dialog-input"
@@ -272,7 +309,7 @@ export function makeDialog(env: Env) {
               {error || text(env.manager, "PSConferenceDestinationHint")}
             </p>
             <div className="fc-dialog-footer">
-              <env.flex.Button variant="secondary" type="button" onClick={close} data-testid="conference-dialog-cancel">
+              <env.flex.Button variant="secondary" type="button" onClick={dismiss} data-testid="conference-dialog-cancel">
                 {text(env.manager, "Cancel")}
               </env.flex.Button>
               <env.flex.Button

@@ -64,19 +64,29 @@ export async function registerConference(
   manager: ManagerApi,
   options: RegisterOptions = {},
 ): Promise<Registration> {
-  // Registering twice would run two engines per task, fighting over the same legs.
+  // Registering twice would run two engines per task, fighting over the same legs. The mark is
+  // kept on Flex's manager (one per page), not in this module, so two plugins each bundling their
+  // own copy of the package still register once.
+  const holder = manager as unknown as Record<symbol, Promise<Registration> | undefined>;
+  const active = holder[ACTIVE];
   if (active) {
     console.warn("flex-conference: registerConference was already called; returning the first registration");
     return active;
   }
-  const registering = register(flex, manager, options);
-  active = registering;
+  const registering = register(flex, manager, options).catch((error: unknown) => {
+    // Never rejects (see above): an unexpected throw is reported like a loading problem.
+    const message = error instanceof Error ? error.message : String(error);
+    console.error(`flex-conference: ${message}`);
+    return { mode: "disabled", error: { code: "register_failed", message }, registeredInMs: 0, unregister: () => {} } as Registration;
+  });
+  holder[ACTIVE] = registering;
   const registration = await registering;
-  if (registration.mode === "disabled") active = null;
+  if (registration.mode === "disabled" && holder[ACTIVE] === registering) delete holder[ACTIVE];
   return registration;
 }
 
-let active: Promise<Registration> | null = null;
+/** Where the page's registration is kept (on the manager; `Symbol.for` is shared by every copy). */
+const ACTIVE: symbol = Symbol.for("flex-conference.registration");
 
 async function register(flex: FlexApi, manager: ManagerApi, options: RegisterOptions): Promise<Registration> {
   const started = now();
@@ -87,7 +97,7 @@ async function register(flex: FlexApi, manager: ManagerApi, options: RegisterOpt
     registeredInMs: now() - started,
     unregister: () => {
       cleanups.splice(0).reverse().forEach((cleanup) => cleanup());
-      active = null;
+      delete (manager as unknown as Record<symbol, unknown>)[ACTIVE];
     },
   });
 
@@ -161,13 +171,19 @@ function registerStringsAndNotifications(flex: FlexApi, manager: ManagerApi, lan
   if (stringsAndNotificationsDone) return;
   stringsAndNotificationsDone = true;
   for (const [id, content, type, timeout] of NOTIFICATIONS) {
-    flex.Notifications.registerNotification({
-      id,
-      content,
-      type: flex.NotificationType[type],
-      timeout,
-      closeButton: true,
-    });
+    try {
+      flex.Notifications.registerNotification({
+        id,
+        content,
+        type: flex.NotificationType[type],
+        timeout,
+        closeButton: true,
+      });
+    } catch (error) {
+      // Flex throws on an id registered before (the template's own conference feature registers
+      // the two template ids): that registration is used as it is.
+      console.warn(`flex-conference: notification ${id} was already registered; keeping that one`, error);
+    }
   }
 }
 
@@ -202,6 +218,8 @@ function registerComponents(env: Env): Cleanup[] {
   const out: Cleanup[] = [];
 
   out.push(callCanvas.add(h(makeMonitor(env), { key: "conference-monitor" }), { sortOrder: 999 }));
+  // Both modes: the guard may ask "leave while a leg still rings?" in either.
+  out.push(callCanvas.add(h(makeLeaveIndicator(env), { key: "conference-leave" }), { sortOrder: 101 }));
   const Actions = makeParticipantActions(env);
   out.push(card.remove("actions", { if: replace }));
   out.push(card.add(h(Actions, { key: "custom-actions" }), { sortOrder: 10, if: replace }));
@@ -209,7 +227,6 @@ function registerComponents(env: Env): Cleanup[] {
   out.push(listItem.add(h(Actions, { key: "custom-actions" }), { sortOrder: 10, if: replace }));
   if (mode === "full") {
     out.push(callCanvas.add(h(makeDialog(env), { key: "conference-modal" }), { sortOrder: 100 }));
-    out.push(callCanvas.add(h(makeLeaveIndicator(env), { key: "conference-leave" }), { sortOrder: 101 }));
     out.push(callActions.add(h(makeButton(env), { key: "conference" }), { sortOrder: 2 }));
     const unknown = (props: CardProps) => !!props.participant && props.participant.participantType === "unknown";
     out.push(card.remove("name", { if: unknown }));

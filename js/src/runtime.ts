@@ -153,6 +153,8 @@ export class TaskConference {
       switch (event.kind) {
         case "view":
           this.view = event.view;
+          // The "leave while dialing?" question stands only while someone is still being dialed.
+          if (this.askLeave && !event.view.connecting.some((c) => c.status !== "answered")) this.askLeave = false;
           for (const leg of event.view.connecting) {
             if (leg.callSid) this.dialed.set(leg.callSid, leg.destination);
           }
@@ -211,18 +213,28 @@ export class Runtime {
    * store; feeding one after a newer one would move the engine back in time.
    */
   latest(task: TaskLike): TaskLike {
-    try {
-      const found = this.flex.StateHelper.getTaskByTaskrouterTaskSid(task.taskSid) as unknown as TaskLike | undefined;
-      if (found && found.taskSid === task.taskSid) return found;
-    } catch (_) {
-      // No such task in the store: use what we were given.
-    }
-    return task;
+    return this.own(task) || task;
   }
 
-  /** Feeds Flex's current version of `task` (see {@link Runtime.latest}). */
+  /**
+   * Flex's current version of `task` when it is one of this worker's tasks; undefined for a task
+   * Flex doesn't hold for this worker (a call a supervisor monitors in the Teams view renders
+   * participant cards too): no engine runs for those. Without a usable `StateHelper`, `task`.
+   */
+  own(task: TaskLike): TaskLike | undefined {
+    let found: TaskLike | undefined;
+    try {
+      found = this.flex.StateHelper.getTaskByTaskrouterTaskSid(task.taskSid) as unknown as TaskLike | undefined;
+    } catch (_) {
+      return task;
+    }
+    return found && found.taskSid === task.taskSid ? found : undefined;
+  }
+
+  /** Feeds Flex's current version of `task`, if it is this worker's (see {@link Runtime.own}). */
   feedLatest(task: TaskLike | null | undefined): TaskConference | undefined {
-    return task && task.taskSid ? this.feed(this.latest(task)) : undefined;
+    const current = task && task.taskSid ? this.own(task) : undefined;
+    return current ? this.feed(current) : undefined;
   }
 
   /** Feeds a task update; frees the engine once the task is over. */
@@ -243,7 +255,7 @@ export class Runtime {
   }
 
   notify(id: string, context: Record<string, unknown>): void {
-    const shown = { ...context, codeText: context.code != null ? ` (${context.code})` : "" };
+    const shown = withCode(context);
     try {
       if (NOTIFICATION_IDS.indexOf(id) < 0 || !this.flex.Notifications.showNotification(id, shown)) {
         console.error(`flex-conference: ${id}`, shown);
@@ -287,6 +299,20 @@ export class Runtime {
     for (const conference of this.tasks.values()) conference.free();
     this.tasks.clear();
   }
+}
+
+/**
+ * The context with Twilio's error code appended to `message` ("Invalid phone number (13223)"), so
+ * every template that shows `{{message}}` — ours, and an account's older overrides of the
+ * template's keys — shows the code too (SPEC §12 U1). Only numeric codes are Twilio's; the
+ * engine's refusal codes (`invalid_destination`, …) stay out of the text.
+ */
+function withCode(context: Record<string, unknown>): Record<string, unknown> {
+  const code = context.code;
+  const numeric = typeof code === "number" || (typeof code === "string" && /^\d+$/.test(code));
+  const message = typeof context.message === "string" ? context.message : null;
+  if (!numeric || message === null || message.indexOf(String(code)) >= 0) return context;
+  return { ...context, message: message ? `${message} (${code})` : String(code) };
 }
 
 function isVoice(task: TaskLike): boolean {
