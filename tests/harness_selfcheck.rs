@@ -178,7 +178,7 @@ fn the_rest_operations_follow_twilio() {
     );
     assert_eq!(
         (r.status, r.body["twilioErrorCode"].clone()),
-        (400, json!(21220))
+        (400, json!(21220).into())
     );
     // Participant operations need the CF SID.
     let r = serve(
@@ -188,7 +188,7 @@ fn the_rest_operations_follow_twilio() {
     );
     assert_eq!(
         (r.status, r.body["twilioErrorCode"].clone()),
-        (404, json!(20404))
+        (404, json!(20404).into())
     );
     // Held leg: an ECOE write is accepted, echoes the old value, changes nothing.
     serve(
@@ -271,7 +271,7 @@ fn the_backend_answers_with_the_template_envelopes() {
     );
     assert_eq!(
         (r.status, r.body["twilioErrorCode"].clone()),
-        (400, json!(13223))
+        (400, json!(13223).into())
     );
     // Without the extensions there is no get-participant, and labels are not Twilio's.
     let r = serve(
@@ -291,7 +291,7 @@ fn the_backend_answers_with_the_template_envelopes() {
         "get-participant",
         &[("conference", &cf), ("participant", "l1")],
     );
-    assert_eq!((r.status, r.body.clone()), (404, json!("Not Found")));
+    assert_eq!((r.status, r.body.clone()), (404, json!("Not Found").into()));
     assert!(w.twilio.participant("l1").is_err());
 
     let mut w = Setup::default().extensions(true).detached().start();

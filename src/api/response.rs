@@ -1,8 +1,7 @@
 //! Response and error envelopes (SPEC §8.2–§8.3), classified into typed results.
 
-use serde_json::Value;
-
 use crate::core::json_text;
+use crate::core::Json;
 
 /// Why a request failed, as the core needs to know it.
 #[derive(Clone, Debug, Eq, PartialEq)]
@@ -90,11 +89,7 @@ impl ApiFailure {
 
 /// Classifies a raw outcome. `body` is the response body, either already parsed JSON or the raw
 /// text (a string, parsed here when it is JSON). `network_error` is set when no response arrived.
-pub fn classify(
-    status: u16,
-    body: Value,
-    network_error: Option<&str>,
-) -> Result<Value, ApiFailure> {
+pub fn classify(status: u16, body: Json, network_error: Option<&str>) -> Result<Json, ApiFailure> {
     if let Some(message) = network_error {
         return Err(ApiFailure::Network {
             message: message.to_owned(),
@@ -106,13 +101,13 @@ pub fn classify(
         });
     }
     let (json, text) = match body {
-        Value::String(s) => (json_text::parse(&s).ok(), Some(s)),
+        Json::String(s) => (json_text::parse(&s).ok(), Some(s)),
         other => (Some(other), None),
     };
     let text = text.as_deref();
     if (200..300).contains(&status) {
         return match json {
-            Some(v @ Value::Object(_)) => Ok(v),
+            Some(v @ Json::Object(_)) => Ok(v),
             _ => Err(ApiFailure::Decode {
                 status,
                 message: "the response body is not a JSON object".to_owned(),
@@ -122,7 +117,7 @@ pub fn classify(
     let field = |k: &str| {
         json.as_ref()
             .and_then(|j| j.get(k))
-            .and_then(Value::as_str)
+            .and_then(Json::as_str)
             .map(str::to_owned)
     };
     if status == 403 {
@@ -135,8 +130,8 @@ pub fn classify(
         .as_ref()
         .and_then(|j| j.get("twilioErrorCode"))
         .and_then(|c| match c {
-            Value::Number(n) => n.as_u64(),
-            Value::String(s) => json_text::parse_uint(s),
+            Json::Number(n) => n.as_u64(),
+            Json::String(s) => json_text::parse_uint(s),
             _ => None,
         })
         .and_then(|c| u32::try_from(c).ok());
@@ -174,7 +169,7 @@ pub struct ParticipantInfo {
 
 impl ParticipantInfo {
     /// Reads `participantsResponse` out of a success body.
-    pub fn from_body(body: &Value) -> Result<Self, ApiFailure> {
+    pub fn from_body(body: &Json) -> Result<Self, ApiFailure> {
         let decode = |m: &str| ApiFailure::Decode {
             status: 200,
             message: m.to_owned(),
@@ -183,8 +178,8 @@ impl ParticipantInfo {
             .get("participantsResponse")
             .filter(|p| p.is_object())
             .ok_or_else(|| decode("participantsResponse is missing"))?;
-        let s = |k: &str| p.get(k).and_then(Value::as_str).map(str::to_owned);
-        let b = |k: &str| p.get(k).and_then(Value::as_bool);
+        let s = |k: &str| p.get(k).and_then(Json::as_str).map(str::to_owned);
+        let b = |k: &str| p.get(k).and_then(Json::as_bool);
         Ok(Self {
             call_sid: s("callSid")
                 .ok_or_else(|| decode("participantsResponse.callSid is missing"))?,
@@ -268,7 +263,7 @@ pub struct CallProperties {
 
 impl CallProperties {
     /// Reads `callProperties` out of a success body.
-    pub fn from_body(body: &Value) -> Result<Self, ApiFailure> {
+    pub fn from_body(body: &Json) -> Result<Self, ApiFailure> {
         let decode = |m: &str| ApiFailure::Decode {
             status: 200,
             message: m.to_owned(),
@@ -279,11 +274,11 @@ impl CallProperties {
             .ok_or_else(|| decode("callProperties is missing"))?;
         let status = c
             .get("status")
-            .and_then(Value::as_str)
+            .and_then(Json::as_str)
             .ok_or_else(|| decode("callProperties.status is missing"))?;
         Ok(Self {
             status: CallStatus::parse(status),
-            to: c.get("to").and_then(Value::as_str).map(str::to_owned),
+            to: c.get("to").and_then(Json::as_str).map(str::to_owned),
         })
     }
 }
@@ -299,7 +294,11 @@ mod tests {
 
     #[test]
     fn a_403_text_body_becomes_an_auth_failure_not_a_parse_error() {
-        let r = classify(403, json!("Unauthorized: Token was not provided"), None);
+        let r = classify(
+            403,
+            json!("Unauthorized: Token was not provided").into(),
+            None,
+        );
         assert_eq!(
             r,
             Err(ApiFailure::Auth {
@@ -312,7 +311,7 @@ mod tests {
     fn a_twilio_error_keeps_its_code_message_and_doc_page() {
         let body = json!({"success": false, "message": "Invalid phone number",
             "twilioErrorCode": 13223, "twilioDocPage": "https://www.twilio.com/docs/errors/13223"});
-        let r = classify(400, json!(body.to_string()), None);
+        let r = classify(400, json!(body.to_string()).into(), None);
         let Err(f) = r else {
             panic!("expected failure")
         };
@@ -325,7 +324,7 @@ mod tests {
     fn the_missing_parameter_envelope_is_a_bad_request() {
         let body = json!({"data": null, "message": "(/x) Missing to: number"});
         assert_eq!(
-            classify(400, body, None),
+            classify(400, body.into(), None),
             Err(ApiFailure::BadRequest {
                 message: "(/x) Missing to: number".into()
             })
@@ -336,39 +335,43 @@ mod tests {
     fn not_found_rate_limit_and_ambiguity_are_recognised() {
         let nf = classify(
             404,
-            json!({"message": "gone", "twilioErrorCode": 20404}),
+            json!({"message": "gone", "twilioErrorCode": 20404}).into(),
             None,
         );
         assert!(nf.as_ref().is_err_and(ApiFailure::is_not_found));
-        let rl = classify(429, json!({"message": "slow down"}), None);
+        let rl = classify(429, json!({"message": "slow down"}).into(), None);
         assert!(rl.as_ref().is_err_and(ApiFailure::is_rate_limited));
-        let net = classify(0, Value::Null, Some("Failed to fetch"));
+        let net = classify(0, Json::Null, Some("Failed to fetch"));
         assert!(net.as_ref().is_err_and(ApiFailure::is_ambiguous));
-        let gw = classify(503, json!("Service Unavailable"), None);
+        let gw = classify(503, json!("Service Unavailable").into(), None);
         assert!(gw.as_ref().is_err_and(ApiFailure::is_ambiguous));
-        let e500 = classify(500, json!({"success": false, "message": "boom"}), None);
+        let e500 = classify(
+            500,
+            json!({"success": false, "message": "boom"}).into(),
+            None,
+        );
         assert!(e500.as_ref().is_err_and(|f| !f.is_ambiguous()));
     }
 
     #[test]
     fn a_success_body_must_be_a_json_object() {
-        assert!(classify(200, json!("not json"), None).is_err());
-        assert!(classify(200, json!(r#"{"success":true}"#), None).is_ok());
+        assert!(classify(200, json!("not json").into(), None).is_err());
+        assert!(classify(200, json!(r#"{"success":true}"#).into(), None).is_ok());
     }
 
     #[test]
     fn participant_and_call_envelopes_parse() {
         let body = json!({"success": true, "participantsResponse": {"callSid": "CA1",
             "endConferenceOnExit": false, "hold": true, "label": "l1"}});
-        let p = ParticipantInfo::from_body(&body);
+        let p = ParticipantInfo::from_body(&body.into());
         assert_eq!(
             p.as_ref().map(|p| p.end_conference_on_exit),
             Ok(Some(false))
         );
         assert_eq!(p.as_ref().map(|p| p.hold), Ok(Some(true)));
         let body = json!({"success": true, "callProperties": {"status": "no-answer", "to": "+1"}});
-        let c = CallProperties::from_body(&body);
+        let c = CallProperties::from_body(&body.into());
         assert_eq!(c.map(|c| c.status), Ok(CallStatus::NoAnswer));
-        assert!(ParticipantInfo::from_body(&json!({"success": true})).is_err());
+        assert!(ParticipantInfo::from_body(&json!({"success": true}).into()).is_err());
     }
 }

@@ -1,6 +1,7 @@
 //! What the engine wants done: commands, as values.
 
-use serde_json::{Map, Value};
+pub(crate) use crate::core::value::object;
+use crate::core::value::{Json, Map};
 
 use crate::api::{ApiFailure, Endpoint, Params};
 use crate::core::json_out::{JsonWriter, ToJson};
@@ -30,7 +31,7 @@ pub enum Command {
         /// Registered notification id (see [`crate::core::notification`]).
         notification: &'static str,
         /// Template context.
-        context: Value,
+        context: Json,
     },
     /// Invoke a native Flex action (the shim adds `task`).
     Flex {
@@ -39,7 +40,7 @@ pub enum Command {
         /// Action name, e.g. `HoldParticipant`.
         action: &'static str,
         /// Payload without `task`.
-        payload: Value,
+        payload: Json,
     },
     /// The answer to a hang-up intent: let the native hang-up go on, or abort it.
     Hangup {
@@ -117,29 +118,18 @@ impl ToJson for Command {
 }
 
 /// A notification context for a failure: `{ code, status, message }` plus extra fields.
-pub(crate) fn failure_context(failure: &ApiFailure, extra: &[(&str, &str)]) -> Value {
+pub(crate) fn failure_context(failure: &ApiFailure, extra: &[(&str, &str)]) -> Json {
     let mut map = Map::new();
     map.insert(
         "code".into(),
-        failure.twilio_code().map_or(Value::Null, Value::from),
+        failure.twilio_code().map_or(Json::Null, Json::from),
     );
-    map.insert("status".into(), Value::from(failure.status()));
-    map.insert("message".into(), Value::from(failure.message()));
+    map.insert("status".into(), Json::from(failure.status()));
+    map.insert("message".into(), Json::from(failure.message()));
     for (k, v) in extra {
-        map.insert((*k).into(), Value::from(*v));
+        map.insert((*k).into(), Json::from(*v));
     }
-    Value::Object(map)
-}
-
-/// A JSON object of `fields`. (Not `json!`: its `to_value(..).unwrap()` links serde_json's error
-/// formatting, and `value["key"] = ..` its panic message, about 5 KB of the module together.)
-pub(crate) fn object<const N: usize>(fields: [(&str, Value); N]) -> Value {
-    let mut map = Map::new();
-    // Inserted one by one: `collect` would link the map's bulk-build (a sort) for this alone.
-    for (key, value) in fields {
-        map.insert(key.to_owned(), value);
-    }
-    Value::Object(map)
+    Json::Object(map)
 }
 
 #[cfg(test)]
@@ -168,7 +158,7 @@ mod tests {
                 Command::Notify {
                     id: 4,
                     notification: "PS_ConferenceHoldFailed",
-                    context: object([("code", Value::Null), ("status", Value::from(0))]),
+                    context: object([("code", Json::Null), ("status", Json::from(0_u32))]),
                 },
                 concat!(
                     r#"{"kind":"notify","id":4,"notification":"PS_ConferenceHoldFailed","#,
@@ -179,7 +169,7 @@ mod tests {
                 Command::Flex {
                     id: 5,
                     action: "HoldParticipant",
-                    payload: object([("targetSid", Value::from("CA1"))]),
+                    payload: object([("targetSid", Json::from("CA1"))]),
                 },
                 concat!(
                     r#"{"kind":"flex","id":5,"action":"HoldParticipant","#,

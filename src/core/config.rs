@@ -4,7 +4,8 @@
 use serde_json::Value;
 
 use crate::core::error::{CoreError, ErrorCode};
-use crate::core::json::Obj;
+use crate::core::json::{Errors, Obj};
+use crate::core::value::Json;
 
 /// Which parts of the feature are active (SPEC §2.7).
 #[derive(Clone, Copy, Debug, Eq, PartialEq)]
@@ -92,52 +93,49 @@ const MAX_MS: u32 = 24 * 60 * 60 * 1000;
 impl Config {
     /// Parses the JS configuration object; `null` gives the defaults (feature disabled).
     pub fn from_json(value: &Value) -> Result<Self, CoreError> {
+        Self::read(&Json::from(value))
+    }
+
+    /// [`Config::from_json`] over the crate's own [`Json`].
+    pub(crate) fn read(value: &Json) -> Result<Self, CoreError> {
         let mut config = Self::default();
         if value.is_null() {
             return Ok(config);
         }
-        let root = Obj::new(value, ErrorCode::InvalidConfig, "config")?;
-        config.apply(&root)?;
-        config.external_warm_transfers = root.bool("external_warm_transfers")?.unwrap_or(false);
-        config.worker_sid = root.non_blank("worker_sid")?.map(str::to_owned);
-        let attrs = root.obj("worker_attributes", "config.worker_attributes")?;
+        let errors = Errors::new(ErrorCode::InvalidConfig);
+        let Some(root) = errors.obj(value, "config") else {
+            return errors.finish(None);
+        };
+        config.apply(&root);
+        config.external_warm_transfers = root.bool("external_warm_transfers").unwrap_or(false);
+        config.worker_sid = root.non_blank("worker_sid").map(str::to_owned);
+        let attrs = root.obj("worker_attributes", "config.worker_attributes");
         if let Some(attrs) = attrs {
             for key in ["phone", "selectedCallerId"] {
-                if let Some(v) = attrs.non_blank(key)? {
+                if let Some(v) = attrs.non_blank(key) {
                     config.caller_ids.push(v.to_owned());
                 }
             }
         }
-        if let Some(v) = root.non_blank("default_caller_id")? {
+        if let Some(v) = root.non_blank("default_caller_id") {
             config.caller_ids.push(v.to_owned());
         }
-        let overrides = attrs
-            .map(|a| {
-                a.obj(
-                    "config_overrides",
-                    "config.worker_attributes.config_overrides",
-                )
-            })
-            .transpose()?
-            .flatten();
-        if let Some(features) = overrides
-            .map(|o| o.obj("features", "config_overrides.features"))
-            .transpose()?
-            .flatten()
+        let overrides = attrs.and_then(|a| {
+            a.obj(
+                "config_overrides",
+                "config.worker_attributes.config_overrides",
+            )
+        });
+        if let Some(conf) = overrides
+            .and_then(|o| o.obj("features", "config_overrides.features"))
+            .and_then(|f| f.obj("conference", "config_overrides.features.conference"))
         {
-            if let Some(conf) =
-                features.obj("conference", "config_overrides.features.conference")?
-            {
-                config.apply(&conf)?;
-            }
+            config.apply(&conf);
         }
         if config.poll_initial_ms == 0 || config.poll_max_ms < config.poll_initial_ms {
-            return Err(CoreError::new(
-                ErrorCode::InvalidConfig,
-                "config.poll_initial_ms must be positive and no larger than poll_max_ms",
-            ));
+            errors.fail("config.poll_initial_ms must be positive and no larger than poll_max_ms");
         }
-        Ok(config)
+        errors.finish(Some(config))
     }
 
     /// The active mode.
@@ -150,20 +148,20 @@ impl Config {
     }
 
     /// Applies the keys that may appear both at top level and in `config_overrides`.
-    fn apply(&mut self, o: &Obj<'_>) -> Result<(), CoreError> {
-        if let Some(v) = o.bool("enabled")? {
+    fn apply(&mut self, o: &Obj<'_>) {
+        if let Some(v) = o.bool("enabled") {
             self.enabled = v;
         }
-        if let Some(v) = o.bool("hold_workaround")? {
+        if let Some(v) = o.bool("hold_workaround") {
             self.hold_workaround = v;
         }
-        if let Some(v) = o.bool("pre_hold_flag")? {
+        if let Some(v) = o.bool("pre_hold_flag") {
             self.pre_hold_flag = v;
         }
-        if let Some(v) = o.bool("extensions")? {
+        if let Some(v) = o.bool("extensions") {
             self.extensions = v;
         }
-        if let Some(v) = o.non_blank("hold_url")? {
+        if let Some(v) = o.non_blank("hold_url") {
             self.hold_url = Some(v.to_owned());
         }
         for (key, slot) in [
@@ -172,14 +170,13 @@ impl Config {
             ("poll_max_ms", &mut self.poll_max_ms),
             ("guard_timeout_ms", &mut self.guard_timeout_ms),
         ] {
-            if let Some(v) = o.uint(key, MAX_MS)? {
+            if let Some(v) = o.uint(key, MAX_MS) {
                 *slot = v;
             }
         }
-        if let Some(v) = o.uint("random_seed", u32::MAX)? {
+        if let Some(v) = o.uint("random_seed", u32::MAX) {
             self.random_seed = v;
         }
-        Ok(())
     }
 }
 

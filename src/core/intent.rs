@@ -3,7 +3,8 @@
 use serde_json::Value;
 
 use crate::core::error::{CoreError, ErrorCode};
-use crate::core::json::Obj;
+use crate::core::json::Errors;
+use crate::core::value::Json;
 
 /// A user intent (DESIGN §4).
 #[derive(Clone, Debug, Eq, PartialEq)]
@@ -77,36 +78,51 @@ impl NativeHold {
 impl Intent {
     /// Parses `{ kind, … }`.
     pub fn from_json(value: &Value) -> Result<Self, CoreError> {
-        let code = ErrorCode::InvalidIntent;
-        let o = Obj::new(value, code, "intent")?;
-        let kind = o
-            .str("kind")?
-            .ok_or_else(|| CoreError::new(code, "intent.kind is required"))?;
-        let call_sid = || -> Result<String, CoreError> {
-            o.non_blank("callSid")?.map(str::to_owned).ok_or_else(|| {
-                CoreError::new(code, format!("intent.callSid is required for {kind}"))
-            })
+        Self::read(&Json::from(value))
+    }
+
+    /// [`Intent::from_json`] over the crate's own [`Json`].
+    pub(crate) fn read(value: &Json) -> Result<Self, CoreError> {
+        let errors = Errors::new(ErrorCode::InvalidIntent);
+        let intent = Self::read_into(value, &errors);
+        errors.finish(intent)
+    }
+
+    /// The intent, or `None` once an error is recorded (the first one is the answer).
+    fn read_into(value: &Json, errors: &Errors) -> Option<Self> {
+        let o = errors.obj(value, "intent")?;
+        let Some(kind) = o.str("kind") else {
+            errors.fail("intent.kind is required");
+            return None;
         };
-        Ok(match kind {
-            "addParticipant" => Self::AddParticipant {
-                destination: o
-                    .str("destination")?
-                    .ok_or_else(|| CoreError::new(code, "intent.destination is required"))?
-                    .to_owned(),
-                caller_id: o.non_blank("callerId")?.map(str::to_owned),
-            },
+        let call_sid = || match o.non_blank("callSid") {
+            Some(sid) => Some(sid.to_owned()),
+            None => {
+                errors.fail(format!("intent.callSid is required for {kind}"));
+                None
+            }
+        };
+        Some(match kind {
+            "addParticipant" => {
+                let Some(destination) = o.str("destination") else {
+                    errors.fail("intent.destination is required");
+                    return None;
+                };
+                Self::AddParticipant {
+                    destination: destination.to_owned(),
+                    caller_id: o.non_blank("callerId").map(str::to_owned),
+                }
+            }
             "hold" => Self::Hold {
                 call_sid: call_sid()?,
-                native_action: match o.str("nativeAction")? {
+                native_action: match o.str("nativeAction") {
                     None | Some("HoldParticipant") => NativeHold::HoldParticipant,
                     Some("HoldCall") => NativeHold::HoldCall,
                     Some(other) => {
-                        return Err(CoreError::new(
-                            code,
-                            format!(
+                        errors.fail(format!(
                             "intent.nativeAction must be HoldParticipant or HoldCall, got {other}"
-                        ),
-                        ))
+                        ));
+                        return None;
                     }
                 },
             },
@@ -126,16 +142,14 @@ impl Intent {
                 call_sid: call_sid()?,
             },
             "hangup" => Self::Hangup {
-                confirm_leave: o.bool("confirmLeave")?.unwrap_or(false),
+                confirm_leave: o.bool("confirmLeave").unwrap_or(false),
             },
             other => {
-                return Err(CoreError::new(
-                    code,
-                    format!(
-                        "unknown intent kind \"{other}\" (expected addParticipant, hold, unhold, \
-                         mute, unmute, kick, cancelDial or hangup)"
-                    ),
-                ))
+                errors.fail(format!(
+                    "unknown intent kind \"{other}\" (expected addParticipant, hold, unhold, \
+                     mute, unmute, kick, cancelDial or hangup)"
+                ));
+                return None;
             }
         })
     }

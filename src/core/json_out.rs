@@ -8,7 +8,7 @@
 //!
 //! [`json_text`]: crate::core::json_text
 
-use serde_json::Value;
+use crate::core::value::{Json, Number};
 
 use crate::core::float_text::float_text;
 
@@ -176,26 +176,23 @@ impl<T: ToJson + ?Sized> ToJson for &T {
     }
 }
 
-impl ToJson for Value {
+impl ToJson for Json {
     fn write_json(&self, out: &mut JsonWriter) {
         match self {
             Self::Null => out.null(),
             Self::Bool(b) => out.bool(*b),
-            Self::Number(n) => match (n.as_u64(), n.as_i64()) {
-                (Some(u), _) => out.uint(u),
-                (None, Some(i)) => {
-                    out.0.push('-');
-                    out.uint(i.unsigned_abs());
-                }
-                // A fraction, or beyond 64 bits: serde_json's own float text. (Engine outputs
-                // carry integers only; this keeps any `Value` exact all the same.)
-                (None, None) => out.float(n.as_f64().unwrap_or_default()),
-            },
+            Self::Number(Number::UInt(u)) => out.uint(*u),
+            Self::Number(Number::Int(i)) => {
+                out.0.push('-');
+                out.uint(i.unsigned_abs());
+            }
+            // A fraction, or beyond 64 bits: serde_json's own float text.
+            Self::Number(Number::Float(x)) => out.float(*x),
             Self::String(s) => out.str(s),
             Self::Array(items) => items.write_json(out),
             Self::Object(map) => {
                 out.open();
-                for (key, value) in map {
+                for (key, value) in map.iter() {
                     out.key(key);
                     value.write_json(out);
                 }
@@ -249,7 +246,10 @@ mod tests {
             json!({ "min": i64::MIN, "max": u64::MAX, "half": 0.5, "big": 1e300, "two": 2.0 }),
         ];
         for value in values {
-            assert_eq!(Some(to_json(&value)), serde_json::to_string(&value).ok());
+            assert_eq!(
+                Some(to_json(&Json::from(&value))),
+                serde_json::to_string(&value).ok()
+            );
         }
     }
 

@@ -1,15 +1,15 @@
-//! JSON text to [`serde_json::Value`]: the one parser of the crate.
+//! JSON text to [`Json`]: the one parser of the crate.
 //!
-//! It reads what `serde_json::from_str::<Value>` reads, into the same values (an integer without
-//! fraction or exponent is a `u64`, or an `i64` when negative, and an `f64` only when it fits
-//! neither; anything else is an `f64`, see [`Decimal::to_f64`] for its precision), with the same
-//! nesting limit. It exists for size: serde's deserializer machinery around serde_json's parser
+//! It reads what `serde_json::from_str::<serde_json::Value>` reads, into equal values (an integer
+//! without fraction or exponent is a `u64`, or an `i64` when negative, and an `f64` only when it
+//! fits neither; anything else is an `f64`, see [`Decimal::to_f64`] for its precision), with the
+//! same nesting limit. It exists for size: serde's deserializer machinery around serde_json's parser
 //! was about 12 KB of the WebAssembly module, this is a fifth of that, and Rust's exact float
 //! parser would have added 10 KB of tables. Errors use serde_json's wording and say where
 //! (`"expected value at line 1 column 1"`; the column may be one off in a few cases); nothing
 //! here panics on any input.
 
-use serde_json::{Map, Number, Value};
+use crate::core::value::{Json, Map, Number};
 
 /// How deeply arrays and objects may nest: serde_json's limit (127 levels parse, 128 fail).
 const MAX_DEPTH: u32 = 127;
@@ -35,7 +35,7 @@ impl std::fmt::Display for ParseError {
 impl std::error::Error for ParseError {}
 
 /// Parses one JSON value, surrounded by optional whitespace.
-pub(crate) fn parse(text: &str) -> Result<Value, ParseError> {
+pub(crate) fn parse(text: &str) -> Result<Json, ParseError> {
     let mut parser = Parser {
         text,
         bytes: text.as_bytes(),
@@ -103,25 +103,25 @@ impl Parser<'_> {
     }
 
     /// One value; `depth` is the number of arrays and objects around it.
-    fn value(&mut self, depth: u32) -> Result<Value, ParseError> {
+    fn value(&mut self, depth: u32) -> Result<Json, ParseError> {
         self.skip_whitespace();
         let Some(byte) = self.peek() else {
             return Err(self.error("EOF while parsing a value"));
         };
         match byte {
-            b'"' => self.string().map(Value::String),
+            b'"' => self.string().map(Json::String),
             b'[' | b'{' if depth >= MAX_DEPTH => Err(self.error("recursion limit exceeded")),
             b'[' => self.array(depth + 1),
             b'{' => self.object(depth + 1),
             b'-' | b'0'..=b'9' => self.number(),
-            b't' => self.word("true", Value::Bool(true)),
-            b'f' => self.word("false", Value::Bool(false)),
-            b'n' => self.word("null", Value::Null),
+            b't' => self.word("true", Json::Bool(true)),
+            b'f' => self.word("false", Json::Bool(false)),
+            b'n' => self.word("null", Json::Null),
             _ => Err(self.error("expected value")),
         }
     }
 
-    fn word(&mut self, word: &'static str, value: Value) -> Result<Value, ParseError> {
+    fn word(&mut self, word: &'static str, value: Json) -> Result<Json, ParseError> {
         if self.rest().starts_with(word.as_bytes()) {
             self.pos += word.len();
             Ok(value)
@@ -130,13 +130,13 @@ impl Parser<'_> {
         }
     }
 
-    fn array(&mut self, depth: u32) -> Result<Value, ParseError> {
+    fn array(&mut self, depth: u32) -> Result<Json, ParseError> {
         self.pos += 1;
         let mut items = Vec::new();
         self.skip_whitespace();
         if self.peek() == Some(b']') {
             self.pos += 1;
-            return Ok(Value::Array(items));
+            return Ok(Json::Array(items));
         }
         loop {
             items.push(self.value(depth)?);
@@ -145,20 +145,20 @@ impl Parser<'_> {
                 Some(b',') => self.comma(b']')?,
                 Some(b']') => {
                     self.pos += 1;
-                    return Ok(Value::Array(items));
+                    return Ok(Json::Array(items));
                 }
                 _ => return Err(self.error("expected `,` or `]`")),
             }
         }
     }
 
-    fn object(&mut self, depth: u32) -> Result<Value, ParseError> {
+    fn object(&mut self, depth: u32) -> Result<Json, ParseError> {
         self.pos += 1;
         let mut map = Map::new();
         self.skip_whitespace();
         if self.peek() == Some(b'}') {
             self.pos += 1;
-            return Ok(Value::Object(map));
+            return Ok(Json::Object(map));
         }
         loop {
             self.skip_whitespace();
@@ -175,7 +175,7 @@ impl Parser<'_> {
                 Some(b',') => self.comma(b'}')?,
                 Some(b'}') => {
                     self.pos += 1;
-                    return Ok(Value::Object(map));
+                    return Ok(Json::Object(map));
                 }
                 _ => return Err(self.error("expected `,` or `}`")),
             }
@@ -281,7 +281,7 @@ impl Parser<'_> {
     }
 
     /// A number: `-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?`.
-    fn number(&mut self) -> Result<Value, ParseError> {
+    fn number(&mut self) -> Result<Json, ParseError> {
         let start = self.pos;
         let negative = self.peek() == Some(b'-');
         if negative {
@@ -336,18 +336,21 @@ impl Parser<'_> {
                 magnitude
                     .filter(|n| (1..=1 << 63).contains(n))
                     // Exact: 2^63 wraps to itself, i64::MIN.
-                    .map(|n| Number::from((n as i64).wrapping_neg()))
+                    .map(|n| Number::Int((n as i64).wrapping_neg()))
             } else {
-                magnitude.map(Number::from)
+                magnitude.map(Number::UInt)
             };
             if let Some(n) = number {
-                return Ok(Value::Number(n));
+                return Ok(Json::Number(n));
             }
         }
         let magnitude = decimal.to_f64();
-        Number::from_f64(if negative { -magnitude } else { magnitude })
-            .map(Value::Number)
-            .ok_or_else(|| self.error("number out of range"))
+        let x = if negative { -magnitude } else { magnitude };
+        if x.is_finite() {
+            Ok(Json::Number(Number::Float(x)))
+        } else {
+            Err(self.error("number out of range"))
+        }
     }
 
     /// Decimal digits into `decimal`, each one moving its exponent by `shift` (0 in the integer
@@ -443,7 +446,7 @@ mod tests {
     /// Parses with both parsers and checks they agree, value or error.
     fn same_as_serde_json(text: &str) {
         let ours = parse(text);
-        let theirs = serde_json::from_str::<Value>(text);
+        let theirs = serde_json::from_str::<serde_json::Value>(text);
         match (&ours, &theirs) {
             (Ok(a), Ok(b)) => assert_eq!(a, b, "{text:?}"),
             (Err(a), Err(b)) => assert_eq!(a.to_string(), b.to_string(), "{text:?}"),
@@ -472,7 +475,10 @@ mod tests {
         ] {
             same_as_serde_json(text);
         }
-        assert_eq!(parse(r#"{"n":[1,-1,1.5]}"#), Ok(json!({"n": [1, -1, 1.5]})));
+        assert_eq!(
+            parse(r#"{"n":[1,-1,1.5]}"#).map(serde_json::Value::from),
+            Ok(json!({"n": [1, -1, 1.5]}))
+        );
     }
 
     #[test]
@@ -567,7 +573,10 @@ mod tests {
             ("-1e400", "number out of range"),
         ] {
             assert_eq!(parse(text).map_err(|e| e.what), Err(what), "{text:?}");
-            assert!(serde_json::from_str::<Value>(text).is_err(), "{text:?}");
+            assert!(
+                serde_json::from_str::<serde_json::Value>(text).is_err(),
+                "{text:?}"
+            );
         }
     }
 

@@ -17,6 +17,7 @@ mod result;
 mod rng;
 mod snapshot;
 mod sorted;
+mod value;
 
 pub use command::{Command, CommandId};
 pub use conference::{Conference, ConferenceView, ConnectingView, LegView};
@@ -26,3 +27,4 @@ pub use error::{CoreError, ErrorCode};
 pub use intent::{Intent, IntentOutcome, NativeHold};
 pub use result::ApiResult;
 pub use snapshot::{Participant, ParticipantKind, ParticipantStatus, TaskSnapshot, TaskStatus};
+pub use value::{Json, Map as JsonMap, Number as JsonNumber};

@@ -1,10 +1,9 @@
 //! The outcome of an `api` command, as the driver reports it.
 
-use serde_json::Value;
-
 use crate::core::error::{CoreError, ErrorCode};
-use crate::core::json::Obj;
+use crate::core::json::Errors;
 use crate::core::json_out::to_json;
+use crate::core::value::Json;
 
 /// The outcome of an `api` command as the driver saw it.
 #[derive(Clone, Debug, PartialEq)]
@@ -12,7 +11,7 @@ pub struct ApiResult {
     /// HTTP status; 0 when no response arrived.
     pub status: u16,
     /// The body: parsed JSON, or the raw text as a string.
-    pub body: Value,
+    pub body: Json,
     /// Set when no response arrived.
     pub network_error: Option<String>,
 }
@@ -20,36 +19,44 @@ pub struct ApiResult {
 impl ApiResult {
     /// Parses `{ ok, status, body, networkError }`. It takes the value: the body moves into the
     /// result rather than being copied (copying a JSON tree links its whole clone code).
-    pub fn from_json(mut value: Value) -> Result<Self, CoreError> {
-        let o = Obj::new(&value, ErrorCode::InvalidResult, "result")?;
-        let ok = o.bool("ok")?;
-        let status = o.uint("status", 999)?.unwrap_or(0);
-        let status = u16::try_from(status).unwrap_or(0);
-        let network_error = match o.field("networkError") {
-            None | Some(Value::Bool(false)) => None,
-            Some(Value::String(s)) => Some(s.clone()),
-            // The JSON text, as `Display` would write it.
-            Some(other) => Some(to_json(other)),
+    pub fn from_json(value: serde_json::Value) -> Result<Self, CoreError> {
+        Self::read(Json::from(value))
+    }
+
+    /// [`ApiResult::from_json`] over the crate's own [`Json`].
+    pub(crate) fn read(mut value: Json) -> Result<Self, CoreError> {
+        let errors = Errors::new(ErrorCode::InvalidResult);
+        let fields = errors.obj(&value, "result").map(|o| {
+            let ok = o.bool("ok");
+            let status = o.uint("status", 999).unwrap_or(0);
+            let network_error = match o.field("networkError") {
+                None | Some(Json::Bool(false)) => None,
+                Some(Json::String(s)) => Some(s.clone()),
+                // The JSON text, as `Display` would write it.
+                Some(other) => Some(to_json(other)),
+            };
+            (ok, status, network_error)
+        });
+        let (ok, status, network_error) = match fields {
+            Some((Some(ok), status, network_error)) => (ok, status, network_error),
+            Some((None, ..)) => {
+                errors.fail("result.ok is required (true or false)");
+                return errors.finish(None);
+            }
+            None => return errors.finish(None),
         };
-        let ok = ok.ok_or_else(|| {
-            CoreError::new(
-                ErrorCode::InvalidResult,
-                "result.ok is required (true or false)",
-            )
-        })?;
+        let status = u16::try_from(status).unwrap_or(0);
         if ok != (200..300).contains(&status) {
-            return Err(CoreError::new(
-                ErrorCode::InvalidResult,
-                // As a `u32`: formatting a `u16` would link its own formatter.
-                format!(
-                    "result.ok is {ok} but result.status is {}",
-                    u32::from(status)
-                ),
+            // As a `u32`: formatting a `u16` would link its own formatter.
+            errors.fail(format!(
+                "result.ok is {ok} but result.status is {}",
+                u32::from(status)
             ));
         }
-        let body = match value.get_mut("body") {
-            Some(body) => body.take(),
-            None => Value::Null,
+        errors.finish(Some(()))?;
+        let body = match &mut value {
+            Json::Object(map) => map.remove("body").unwrap_or_default(),
+            _ => Json::Null,
         };
         Ok(Self {
             status,
@@ -59,19 +66,19 @@ impl ApiResult {
     }
 
     /// A successful JSON response (for tests and harnesses).
-    pub fn ok(body: Value) -> Self {
+    pub fn ok(body: impl Into<Json>) -> Self {
         Self {
             status: 200,
-            body,
+            body: body.into(),
             network_error: None,
         }
     }
 
     /// An HTTP error response.
-    pub fn http(status: u16, body: Value) -> Self {
+    pub fn http(status: u16, body: impl Into<Json>) -> Self {
         Self {
             status,
-            body,
+            body: body.into(),
             network_error: None,
         }
     }
@@ -80,7 +87,7 @@ impl ApiResult {
     pub fn network(message: &str) -> Self {
         Self {
             status: 0,
-            body: Value::Null,
+            body: Json::Null,
             network_error: Some(message.to_owned()),
         }
     }

@@ -3,7 +3,8 @@
 use serde_json::Value;
 
 use crate::core::error::{CoreError, ErrorCode};
-use crate::core::json::{type_name, Obj};
+use crate::core::json::{type_name, Errors};
+use crate::core::value::Json;
 
 /// Flex's `participantType`.
 #[derive(Clone, Debug, Eq, PartialEq, Ord, PartialOrd)]
@@ -140,51 +141,14 @@ impl TaskSnapshot {
     /// Parses a Flex-shaped task object. (Fields are read borrowed and owned only once all of them
     /// have been checked, so an error drops nothing half-built.)
     pub fn from_json(value: &Value) -> Result<Self, CoreError> {
-        let code = ErrorCode::InvalidSnapshot;
-        let task = Obj::new(value, code, "task")?;
-        let task_sid = task
-            .non_blank("taskSid")?
-            .ok_or_else(|| CoreError::new(code, "task.taskSid is required"))?;
-        let status = match task.str("status")? {
-            None | Some("accepted") => TaskStatus::Accepted,
-            Some("pending" | "reserved") => TaskStatus::Pending,
-            Some("wrapping" | "completed" | "canceled" | "rescinded" | "timeout") => {
-                TaskStatus::Ended
-            }
-            Some(_) => TaskStatus::Other,
-        };
-        let attr_sid = match task.obj("attributes", "task.attributes")? {
-            Some(attrs) => match attrs.obj("conference", "task.attributes.conference")? {
-                Some(c) => c.non_blank("sid")?,
-                None => None,
-            },
-            None => None,
-        };
-        let conference = task.obj("conference", "task.conference")?;
-        let live_sid = match conference {
-            Some(c) => c.non_blank("conferenceSid")?,
-            None => None,
-        };
-        let closed = match conference {
-            Some(c) => matches!(c.str("status")?, Some("closed" | "failed")),
-            None => false,
-        };
-        let mut participants = Vec::new();
-        if let Some(c) = conference {
-            if let Some(list) = c.array("participants")? {
-                for (i, p) in list.iter().enumerate() {
-                    participants.push(parse_participant(p, i)?);
-                }
-            }
-        }
-        Ok(Self {
-            task_sid: task_sid.to_owned(),
-            status,
-            conference_sid: live_sid.or(attr_sid).map(str::to_owned),
-            has_conference: conference.is_some(),
-            closed,
-            participants,
-        })
+        Self::read(&Json::from(value))
+    }
+
+    /// [`TaskSnapshot::from_json`] over the crate's own [`Json`].
+    pub(crate) fn read(value: &Json) -> Result<Self, CoreError> {
+        let errors = Errors::new(ErrorCode::InvalidSnapshot);
+        let snap = read_task(value, &errors);
+        errors.finish(snap)
     }
 
     /// Live participants, the current worker's duplicates counted once (as Flex does).
@@ -232,44 +196,73 @@ impl TaskSnapshot {
     }
 }
 
-fn parse_participant(value: &Value, index: usize) -> Result<Participant, CoreError> {
-    let code = ErrorCode::InvalidSnapshot;
-    let Value::Object(_) = value else {
-        return Err(CoreError::new(
-            code,
-            format!(
-                "task.conference.participants[{index}] must be an object, got {}",
-                type_name(value)
-            ),
-        ));
+/// The task, or `None` once an error is recorded (the first one is the answer).
+fn read_task(value: &Json, errors: &Errors) -> Option<TaskSnapshot> {
+    let task = errors.obj(value, "task")?;
+    let Some(task_sid) = task.non_blank("taskSid") else {
+        errors.fail("task.taskSid is required");
+        return None;
     };
-    let p = Obj::new(value, code, "participant")?;
-    let media = p.obj("mediaProperties", "participant.mediaProperties")?;
-    let flag = |key: &str, media_key: &str| -> Result<bool, CoreError> {
-        match p.bool(key)? {
-            Some(v) => Ok(v),
-            None => Ok(match media {
-                Some(m) => m.bool(media_key)?.unwrap_or(false),
-                None => false,
-            }),
+    let status = match task.str("status") {
+        None | Some("accepted") => TaskStatus::Accepted,
+        Some("pending" | "reserved") => TaskStatus::Pending,
+        Some("wrapping" | "completed" | "canceled" | "rescinded" | "timeout") => TaskStatus::Ended,
+        Some(_) => TaskStatus::Other,
+    };
+    let attr_sid = task
+        .obj("attributes", "task.attributes")
+        .and_then(|attrs| attrs.obj("conference", "task.attributes.conference"))
+        .and_then(|c| c.non_blank("sid"));
+    let conference = task.obj("conference", "task.conference");
+    let live_sid = conference.and_then(|c| c.non_blank("conferenceSid"));
+    let closed = conference.is_some_and(|c| matches!(c.str("status"), Some("closed" | "failed")));
+    let mut participants = Vec::new();
+    if let Some(list) = conference.and_then(|c| c.array("participants")) {
+        for (i, p) in list.iter().enumerate() {
+            participants.push(parse_participant(p, i, errors)?);
         }
+    }
+    Some(TaskSnapshot {
+        task_sid: task_sid.to_owned(),
+        status,
+        conference_sid: live_sid.or(attr_sid).map(str::to_owned),
+        has_conference: conference.is_some(),
+        closed,
+        participants,
+    })
+}
+
+fn parse_participant(value: &Json, index: usize, errors: &Errors) -> Option<Participant> {
+    let Json::Object(_) = value else {
+        errors.fail(format!(
+            "task.conference.participants[{index}] must be an object, got {}",
+            type_name(value)
+        ));
+        return None;
     };
-    let status = match p.str("status")? {
+    let p = errors.obj(value, "participant")?;
+    let media = p.obj("mediaProperties", "participant.mediaProperties");
+    let flag = |key: &str, media_key: &str| -> bool {
+        p.bool(key)
+            .or_else(|| media.and_then(|m| m.bool(media_key)))
+            .unwrap_or(false)
+    };
+    let status = match p.str("status") {
         None | Some("joined") => ParticipantStatus::Joined,
         Some("left") => ParticipantStatus::Left,
         Some("recently_left") => ParticipantStatus::RecentlyLeft,
         Some(_) => ParticipantStatus::Other,
     };
-    // Every field is checked before any is owned (see `TaskSnapshot::from_json`).
-    let call_sid = p.non_blank("callSid")?;
-    let kind = p.str("participantType")?;
-    let on_hold = flag("onHold", "hold")?;
-    let muted = flag("muted", "muted")?;
-    let is_current_worker = p.bool("isCurrentWorker")?.unwrap_or(false);
-    let worker_sid = p.non_blank("workerSid")?;
-    let connecting = p.bool("connecting")?.unwrap_or(false);
-    let participant_sid = p.non_blank("participantSid")?;
-    Ok(Participant {
+    // Every field is checked before any is owned.
+    let call_sid = p.non_blank("callSid");
+    let kind = p.str("participantType");
+    let on_hold = flag("onHold", "hold");
+    let muted = flag("muted", "muted");
+    let is_current_worker = p.bool("isCurrentWorker").unwrap_or(false);
+    let worker_sid = p.non_blank("workerSid");
+    let connecting = p.bool("connecting").unwrap_or(false);
+    let participant_sid = p.non_blank("participantSid");
+    Some(Participant {
         call_sid: call_sid.map(str::to_owned),
         kind: ParticipantKind::parse(kind.unwrap_or("unknown")),
         status,

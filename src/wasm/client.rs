@@ -10,13 +10,14 @@
 use std::cell::{Cell, RefCell};
 use std::rc::{Rc, Weak};
 
-use serde_json::Value;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
 use crate::api::{Endpoint, Params, ServerlessLocation};
 use crate::core::json_out::{to_json, JsonWriter, ToJson};
-use crate::core::{ApiResult, Command, CommandId, Conference, ConferenceView, Config, ErrorCode};
+use crate::core::{
+    ApiResult, Command, CommandId, Conference, ConferenceView, Config, ErrorCode, Json,
+};
 use crate::wasm::convert::{
     self, config_from_json, from_js, json_to_js, thrown_message, to_js, type_of,
 };
@@ -401,7 +402,7 @@ fn send(weak: Weak<Inner>, id: CommandId, endpoint: Endpoint, params: Params) {
             Err(why) => finish(
                 &weak,
                 id,
-                ApiResult::http(403, Value::String(format!("Token provider failed: {why}"))),
+                ApiResult::http(403, Json::String(format!("Token provider failed: {why}"))),
             ),
         }
     }));
@@ -467,7 +468,7 @@ impl Options {
         }
         let config = get(options, "config", "options.config")?;
         let json = if config.is_undefined() || config.is_null() {
-            Value::Null
+            Json::Null
         } else {
             from_js(&config, ErrorCode::InvalidConfig, "options.config")?
         };

@@ -18,13 +18,12 @@
 //! object read as `null`, a `toJSON` method is honoured; a BigInt, a cycle or a throwing getter
 //! anywhere, and a top-level `undefined`, function or symbol, are errors with the caller's code.
 
-use serde_json::Value;
 use wasm_bindgen::prelude::*;
 
 use crate::core::float_text::float_text;
 use crate::core::json_out::{to_json, ToJson};
 use crate::core::json_text;
-use crate::core::{CommandId, Config, CoreError, ErrorCode, Intent, TaskSnapshot};
+use crate::core::{CommandId, Config, CoreError, ErrorCode, Intent, Json, TaskSnapshot};
 use crate::wasm::error::ConferenceError;
 use crate::wasm::js;
 
@@ -41,7 +40,7 @@ pub(crate) fn to_js<T: ToJson + ?Sized>(value: &T) -> JsValue {
 /// JSON text from [`to_json`] as a JS value.
 pub(crate) fn json_to_js(text: &str) -> JsValue {
     // invariant: `to_json` writes JSON text, which `JSON.parse` reads back. (Integers beyond 2^53,
-    // which only a `Value` from outside could hold, arrive rounded, as `JSON.parse` reads them.)
+    // which only a `Json` from outside could hold, arrive rounded, as `JSON.parse` reads them.)
     js::json_parse(text).unwrap_throw()
 }
 
@@ -51,7 +50,7 @@ pub(crate) fn from_js(
     value: &JsValue,
     code: ErrorCode,
     what: &str,
-) -> Result<Value, ConferenceError> {
+) -> Result<Json, ConferenceError> {
     let text = js::json_stringify(value).map_err(|thrown| {
         ConferenceError::new(
             code,
@@ -71,13 +70,13 @@ pub(crate) fn from_js(
 /// Reads a task snapshot argument (`handleSnapshot` of both classes).
 pub(crate) fn snapshot(task: &JsValue) -> Result<TaskSnapshot, ConferenceError> {
     let json = from_js(task, ErrorCode::InvalidSnapshot, "task")?;
-    Ok(TaskSnapshot::from_json(&json)?)
+    Ok(TaskSnapshot::read(&json)?)
 }
 
 /// Reads an intent argument (`handleIntent` of both classes).
 pub(crate) fn intent(intent: &JsValue) -> Result<Intent, ConferenceError> {
     let json = from_js(intent, ErrorCode::InvalidIntent, "intent")?;
-    Ok(Intent::from_json(&json)?)
+    Ok(Intent::read(&json)?)
 }
 
 /// Reads a time argument: a finite number of milliseconds from `Date.now()`, `0 ..= 8.64e15`.
@@ -167,8 +166,8 @@ pub(crate) fn thrown_message(thrown: &JsValue) -> String {
 /// default gets a fresh seed per engine (`Math.random()` mixed with the clock), so that two
 /// browsers, or one browser before and after a reload, never draw the same add labels or the same
 /// retry jitter. A configured `random_seed` is kept (tests replay runs with it).
-pub(crate) fn config_from_json(json: &Value) -> Result<Config, CoreError> {
-    let mut config = Config::from_json(json)?;
+pub(crate) fn config_from_json(json: &Json) -> Result<Config, CoreError> {
+    let mut config = Config::read(json)?;
     if config.random_seed == Config::default().random_seed {
         // 32 random bits from Math.random, 32 from the clock's low bits.
         let random = (js::math_random() * 4_294_967_296.0) as u64;

@@ -3,7 +3,7 @@
 use wasm_bindgen::prelude::*;
 
 use crate::core::json_out::{JsonWriter, ToJson};
-use crate::core::{ApiResult, Conference, ErrorCode, IntentOutcome};
+use crate::core::{ApiResult, Conference, ErrorCode, IntentOutcome, Json};
 use crate::wasm::convert::{self, command_id, config_from_json, from_js, time_ms, to_js};
 use crate::wasm::error::{ConferenceError, PlainError};
 
@@ -43,7 +43,7 @@ impl ConferenceEngine {
         #[wasm_bindgen(unchecked_optional_param_type = "ConferenceConfig | null")] config: JsValue,
     ) -> Result<Self, ConferenceError> {
         let json = if config.is_undefined() || config.is_null() {
-            serde_json::Value::Null
+            Json::Null
         } else {
             from_js(&config, ErrorCode::InvalidConfig, "config")?
         };
@@ -105,7 +105,7 @@ impl ConferenceEngine {
     ) -> Result<(), ConferenceError> {
         let id = command_id(&id)?;
         let json = from_js(&result, ErrorCode::InvalidResult, "result")?;
-        let result = ApiResult::from_json(json)?;
+        let result = ApiResult::read(json)?;
         let now = time_ms(&now_ms)?;
         Ok(self.inner.handle_api_result(id, result, now)?)
     }

@@ -3,12 +3,12 @@
 //! the global `fetch` directly (`js::fetch`; an HTTP client crate cost ~8 KB of the module
 //! for this one request); moving to fetch in JS touches this file only.
 
-use serde_json::Value;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
 use crate::core::json_text;
 use crate::core::ApiResult;
+use crate::core::Json;
 use crate::wasm::convert::thrown_message;
 use crate::wasm::js::{self, Object};
 use crate::wasm::promise::{on_settled, Settled};
@@ -35,7 +35,9 @@ impl HttpError {
     fn message(self) -> String {
         match self {
             Self::Network(message) => message,
-            Self::Decode(message) => format!("the response body could not be read: {message}"),
+            Self::Decode(message) => {
+                format!("the response body could not be read: {message}")
+            }
         }
     }
 }
@@ -115,7 +117,7 @@ fn decode(thrown: JsValue) -> HttpError {
 pub(crate) fn to_api_result(outcome: Result<Response, HttpError>) -> ApiResult {
     match outcome {
         Ok(Response { status, text }) => {
-            let body = json_text::parse(&text).unwrap_or(Value::String(text));
+            let body = json_text::parse(&text).unwrap_or(Json::String(text));
             // `http` rather than `ok` for a 2xx too, so a 201 or 204 keeps its status.
             ApiResult::http(status, body)
         }

@@ -206,12 +206,12 @@ impl World {
                 agent,
                 at: self.now,
                 id: notification.to_owned(),
-                context,
+                context: context.into(),
             }),
             Command::Flex {
                 action, payload, ..
             } => {
-                self.invoke(agent, action, payload, true);
+                self.invoke(agent, action, payload.into(), true);
             }
             Command::Hangup { allow, reason, .. } => {
                 self.log.hangups.push(log::HangupRecord {

@@ -2,8 +2,6 @@
 //! an ambiguous failure, status polling with back-off and a lifetime cap, cancel, and the end of
 //! tracking once the leg joins or ends.
 
-use serde_json::Value;
-
 use super::{Conference, Purpose};
 use crate::api::{ApiFailure, CallProperties, CallStatus, Endpoint, Params, ParticipantInfo};
 use crate::core::command::object;
@@ -12,6 +10,7 @@ use crate::core::destination::Destination;
 use crate::core::error::{CoreError, ErrorCode};
 use crate::core::intent::IntentOutcome;
 use crate::core::notification as note;
+use crate::core::value::Json;
 
 /// How long after the ring timeout an unanswered leg is still tracked.
 const CAP_MARGIN_MS: u64 = 15_000;
@@ -80,10 +79,10 @@ impl Add {
     }
 
     /// The context of `PS_ConferenceNotAnswered`: what was dialed and how the dial ended.
-    fn not_answered(&self, status: &str) -> Value {
+    fn not_answered(&self, status: &str) -> Json {
         object([
-            ("destination", Value::from(self.destination.as_str())),
-            ("status", Value::from(status)),
+            ("destination", Json::from(self.destination.as_str())),
+            ("status", Json::from(status)),
         ])
     }
 }
@@ -264,7 +263,7 @@ impl Conference {
         }
     }
 
-    pub(super) fn on_create_result(&mut self, seq: u32, outcome: Result<Value, ApiFailure>) {
+    pub(super) fn on_create_result(&mut self, seq: u32, outcome: Result<Json, ApiFailure>) {
         let Some(conference) = self.conference_sid().map(str::to_owned) else {
             return;
         };
@@ -312,7 +311,7 @@ impl Conference {
         }
     }
 
-    pub(super) fn on_lookup_result(&mut self, seq: u32, outcome: Result<Value, ApiFailure>) {
+    pub(super) fn on_lookup_result(&mut self, seq: u32, outcome: Result<Json, ApiFailure>) {
         let Some(conference) = self.conference_sid().map(str::to_owned) else {
             return;
         };
@@ -383,7 +382,7 @@ impl Conference {
             .any(|a| matches!(&a.phase, AddPhase::Answered { call_sid: c } if c == call_sid))
     }
 
-    pub(super) fn on_poll_result(&mut self, seq: u32, outcome: Result<Value, ApiFailure>) {
+    pub(super) fn on_poll_result(&mut self, seq: u32, outcome: Result<Json, ApiFailure>) {
         if let Some(guard) = self.guard.as_mut() {
             guard.polled.insert(seq);
         }
@@ -438,7 +437,7 @@ impl Conference {
         }
     }
 
-    pub(super) fn on_cancel_result(&mut self, seq: u32, outcome: Result<Value, ApiFailure>) {
+    pub(super) fn on_cancel_result(&mut self, seq: u32, outcome: Result<Json, ApiFailure>) {
         match outcome {
             Err(f) if !f.is_not_found() => {
                 let interval = self.config.poll_initial_ms;

@@ -12,8 +12,6 @@
 //! With a leg still ringing the agent must first confirm "leave and keep the others connected";
 //! that leg keeps its create value (`false`) until a reconciler can update it.
 
-use serde_json::Value;
-
 use super::adds::AddPhase;
 use super::reconcile::HOLD_KNOWN_MS;
 use super::{Conference, Purpose};
@@ -25,6 +23,7 @@ use crate::core::monitor::{self, LegPolicy};
 use crate::core::notification as note;
 use crate::core::snapshot::{ParticipantKind, TaskSnapshot};
 use crate::core::sorted::SortedSet;
+use crate::core::value::Json;
 
 /// The guard in progress.
 #[derive(Clone, Debug)]
@@ -367,7 +366,7 @@ impl Conference {
         );
     }
 
-    pub(super) fn on_guard_unhold(&mut self, call_sid: &str, outcome: Result<Value, ApiFailure>) {
+    pub(super) fn on_guard_unhold(&mut self, call_sid: &str, outcome: Result<Json, ApiFailure>) {
         let until = self.now + HOLD_KNOWN_MS;
         match outcome {
             Ok(body) => {
@@ -390,7 +389,7 @@ impl Conference {
         }
     }
 
-    pub(super) fn on_guard_verify(&mut self, call_sid: &str, outcome: Result<Value, ApiFailure>) {
+    pub(super) fn on_guard_verify(&mut self, call_sid: &str, outcome: Result<Json, ApiFailure>) {
         let Some(g) = self.guard.as_mut() else {
             return;
         };

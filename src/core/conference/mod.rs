@@ -7,8 +7,6 @@ mod reconcile;
 mod requests;
 mod view;
 
-use serde_json::Value;
-
 use crate::api::{classify, ApiFailure, RetryPolicy};
 use crate::core::command::{failure_context, Command, CommandId};
 use crate::core::config::{Config, Mode};
@@ -19,6 +17,7 @@ use crate::core::result::ApiResult;
 use crate::core::rng::Rng;
 use crate::core::snapshot::{Participant, ParticipantKind, ParticipantStatus, TaskSnapshot};
 use crate::core::sorted::{SortedMap, SortedSet};
+use crate::core::value::Json;
 
 pub use view::{ConferenceView, ConnectingView, LegView};
 
@@ -320,7 +319,7 @@ impl Conference {
     }
 
     /// Emits a notification.
-    fn notify(&mut self, notification: &'static str, context: Value) {
+    fn notify(&mut self, notification: &'static str, context: Json) {
         let id = self.take_id();
         self.out.push(Command::Notify {
             id,

@@ -2,8 +2,6 @@
 //! (SPEC §3.8): REST for `unknown` legs and for removing the customer, native Flex for workers,
 //! never a native hold on an `unknown` target. Holds set the flag first (C2).
 
-use serde_json::Value;
-
 use super::reconcile::{bool_str, HOLD_KNOWN_MS};
 use super::{Conference, Purpose};
 use crate::api::{ApiFailure, Endpoint, Params};
@@ -14,6 +12,7 @@ use crate::core::intent::{IntentOutcome, NativeHold};
 use crate::core::monitor::LegPolicy;
 use crate::core::notification as note;
 use crate::core::snapshot::{Participant, ParticipantKind};
+use crate::core::value::Json;
 
 /// How long a hold may wait for its flag write before it is given up.
 const OP_TIMEOUT_MS: u64 = 10_000;
@@ -260,11 +259,11 @@ impl Conference {
                         self.finish_op(op.seq);
                         let payload = match action {
                             NativeHold::HoldCall => {
-                                object([("participantCallSid", Value::from(op.call_sid.as_str()))])
+                                object([("participantCallSid", Json::from(op.call_sid.as_str()))])
                             }
                             NativeHold::HoldParticipant => object([
-                                ("participantType", Value::from("customer")),
-                                ("targetSid", Value::from(op.call_sid.as_str())),
+                                ("participantType", Json::from("customer")),
+                                ("targetSid", Json::from(op.call_sid.as_str())),
                             ]),
                         };
                         let id = self.take_id();
@@ -339,7 +338,7 @@ impl Conference {
         true
     }
 
-    pub(super) fn on_op_result(&mut self, seq: u32, outcome: Result<Value, ApiFailure>) {
+    pub(super) fn on_op_result(&mut self, seq: u32, outcome: Result<Json, ApiFailure>) {
         let Some(op) = self.finish_op(seq) else {
             return;
         };

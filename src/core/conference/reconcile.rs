@@ -2,13 +2,12 @@
 //! being written, and when to try again. Writes go only where desired ≠ known; the newest desired
 //! value wins (R4); 20404 ends the leg (R6).
 
-use serde_json::Value;
-
 use super::{Conference, Purpose, WorkaroundStep};
 use crate::api::{ApiFailure, Endpoint, Params, ParticipantInfo, RetryDecision};
 use crate::core::monitor::{self, LegPolicy};
 use crate::core::notification as note;
 use crate::core::snapshot::ParticipantKind;
+use crate::core::value::Json;
 
 /// Longest back-off between failed writes of one leg.
 const MAX_BACKOFF_MS: u64 = 30_000;
@@ -210,7 +209,7 @@ impl Conference {
         value: bool,
         endpoint: Endpoint,
         attempt: u32,
-        outcome: Result<Value, ApiFailure>,
+        outcome: Result<Json, ApiFailure>,
     ) {
         let Some(leg) = self.legs.get_mut(call_sid) else {
             return;
@@ -298,7 +297,7 @@ impl Conference {
         call_sid: &str,
         step: WorkaroundStep,
         run: u32,
-        outcome: Result<Value, ApiFailure>,
+        outcome: Result<Json, ApiFailure>,
     ) {
         let Some(conference) = self.conference_sid().map(str::to_owned) else {
             return;

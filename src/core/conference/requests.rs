@@ -1,11 +1,10 @@
 //! Requests: what each one is for, sending, request-level retries, and routing results to the
 //! part of the engine that asked.
 
-use serde_json::Value;
-
 use super::Conference;
 use crate::api::{ApiFailure, Endpoint, Params, RetryDecision};
 use crate::core::command::{Command, CommandId};
+use crate::core::value::Json;
 
 /// A request the engine sent and awaits, or will send again.
 #[derive(Clone, Debug)]
@@ -103,7 +102,7 @@ impl Conference {
     }
 
     /// Routes a settled request: request-level retries first, then the purpose's handler.
-    pub(super) fn on_result(&mut self, request: Request, outcome: Result<Value, ApiFailure>) {
+    pub(super) fn on_result(&mut self, request: Request, outcome: Result<Json, ApiFailure>) {
         if outcome.is_ok() {
             self.lift_auth_blocks();
         }
