@@ -71,3 +71,19 @@ fn a_13223_from_twilio_shows_the_invalid_number_notification_and_restores_both_f
     w.assert_final(&[(&a, true), (&c, true)], &[]);
     w.check_invariants();
 }
+
+#[test]
+fn dialing_after_the_call_ended_is_refused_as_over_not_as_not_yet_started() {
+    let mut w = World::two_party();
+    w.customer_hangs_up();
+    w.settle();
+    let o = w.agent_dials(Agent::A, X_NUMBER);
+    assert!(!o.accepted, "{o:?}\n{}", w.dump());
+    let error = o.error.expect("a reason to show");
+    assert_eq!(error.code, ErrorCode::NoConference);
+    assert!(
+        error.message.contains("over"),
+        "tells the agent the call is over: {:?}",
+        error.message
+    );
+}

@@ -2,6 +2,7 @@
 // package never bundles Flex; the plugin hands `flex` and `manager` to `registerConference`).
 
 import type * as Flex from "@twilio/flex-ui";
+import type { Participant } from "../generated/flex_conference.js";
 
 /** The `flex` object a plugin's `init(flex, manager)` receives. */
 export type FlexApi = typeof Flex;
@@ -9,17 +10,11 @@ export type FlexApi = typeof Flex;
 /** Flex's `Manager`. */
 export type ManagerApi = Flex.Manager;
 
-/** The fields of a Flex `ConferenceParticipant` the shim reads (the real one has getters). */
-export interface ParticipantLike {
-  callSid?: string | null;
-  participantType?: string | null;
-  status?: string | null;
-  onHold?: boolean | null;
-  muted?: boolean | null;
-  isCurrentWorker?: boolean | null;
-  workerSid?: string | null;
-  connecting?: boolean | null;
-  participantSid?: string | null;
+/**
+ * The fields of a Flex `ConferenceParticipant` the shim reads (the real one has getters): what the
+ * engine reads (`Participant`), plus what the cards show.
+ */
+export interface ParticipantLike extends Participant {
   phoneNumber?: string | null;
   worker?: { fullName?: string | null } | null;
   mediaProperties?: { hold?: boolean | null; muted?: boolean | null; to?: string | null; from?: string | null } | null;

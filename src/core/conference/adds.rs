@@ -10,6 +10,7 @@ use crate::core::destination::Destination;
 use crate::core::error::{CoreError, ErrorCode};
 use crate::core::intent::IntentOutcome;
 use crate::core::notification as note;
+use crate::core::snapshot::TaskSnapshot;
 use crate::core::value::Json;
 
 /// How long after the ring timeout an unanswered leg is still tracked.
@@ -102,9 +103,14 @@ impl Conference {
             );
         }
         let Some(conference) = self.conference_sid().map(str::to_owned) else {
+            let over = self.snap.as_ref().is_some_and(TaskSnapshot::is_over);
             return refuse(
                 ErrorCode::NoConference,
-                "The call has no conference yet; try again in a moment.",
+                if over {
+                    "The call is over: there is no one to add a participant to."
+                } else {
+                    "The call has no conference yet; try again in a moment."
+                },
             );
         };
         let destination = match Destination::parse(destination) {
