@@ -602,10 +602,9 @@ async fn on_events_can_call_back_into_the_client() {
     call(&client, "free", &[]).expect("free");
 }
 
-#[wasm_bindgen_test]
-async fn after_free_no_callback_runs_even_when_answers_and_timers_come_due() {
+/// A client whose backend answers every request 429, 100 ms late, after a hold intent was sent.
+fn holding_against_late_429s() -> (JsValue, JsValue) {
     let h = harness(CONFIG);
-    // Answers come 100 ms late.
     set(
         &h,
         "respond",
@@ -618,6 +617,12 @@ async fn after_free_no_callback_runs_even_when_answers_and_timers_come_due() {
     let client = new_client(&h);
     input(&h, "handleSnapshot", task()).expect("valid snapshot");
     input(&h, "handleIntent", intent("hold")).expect("well-formed intent");
+    (h, client)
+}
+
+#[wasm_bindgen_test]
+async fn after_free_no_callback_runs_even_when_answers_and_timers_come_due() {
+    let (h, client) = holding_against_late_429s();
     call(&client, "free", &[]).expect("free right after the call, before any delivery");
     sleep(600).await;
     assert_eq!(batches(&h), 0, "no events after free");
@@ -631,19 +636,7 @@ async fn after_free_no_callback_runs_even_when_answers_and_timers_come_due() {
     call(&h, "restore", &[]).expect("restore");
 
     // Freed after some events were delivered: the late answers find nobody.
-    let h = harness(CONFIG);
-    set(
-        &h,
-        "respond",
-        &js(
-            "(form) => new Promise((r) => setTimeout(() => r(new Response('{}', \
-             { status: 429 })), 100))",
-        ),
-    );
-    call(&h, "install", &[]).expect("fake fetch");
-    let client = new_client(&h);
-    input(&h, "handleSnapshot", task()).expect("valid snapshot");
-    input(&h, "handleIntent", intent("hold")).expect("well-formed intent");
+    let (h, client) = holding_against_late_429s();
     assert!(wait_until(2_000, || batches(&h) >= 1).await);
     call(&client, "free", &[]).expect("free");
     let delivered = batches(&h);

@@ -349,28 +349,8 @@ async fn with_the_ringing_leg_quirk_off_a_ringing_leg_can_be_updated() {
 async fn creates_are_queued_and_ring_one_second_apart() {
     let s = TestSim::new();
     let call = s.new_call().await;
-    let first = s
-        .call(
-            "add-participant",
-            &[
-                ("taskSid", &call.conference),
-                ("to", X),
-                ("from", CALLER_ID),
-            ],
-        )
-        .await
-        .json();
-    let second = s
-        .call(
-            "add-participant",
-            &[
-                ("taskSid", &call.conference),
-                ("to", Y),
-                ("from", CALLER_ID),
-            ],
-        )
-        .await
-        .json();
+    let first = s.try_add(&call.conference, X).await.json();
+    let second = s.try_add(&call.conference, Y).await.json();
     assert_eq!(first["participantsResponse"]["status"], "queued");
     assert_eq!(second["participantsResponse"]["status"], "queued");
     assert_eq!(second["participantsResponse"]["queueTime"], "1000");
@@ -472,16 +452,7 @@ async fn a_malformed_to_fails_13223_and_creates_nothing() {
     let s = TestSim::unqueued().await;
     let call = s.new_call().await;
     for to in ["12ab", "+0123", "4155550101", "sip:", "+1 415 555 0101"] {
-        let reply = s
-            .call(
-                "add-participant",
-                &[
-                    ("taskSid", &call.conference),
-                    ("to", to),
-                    ("from", CALLER_ID),
-                ],
-            )
-            .await;
+        let reply = s.try_add(&call.conference, to).await;
         assert_eq!(reply.status, 400, "{to}");
         let body = reply.json();
         assert_eq!(body["twilioErrorCode"], 13223, "{to}");
@@ -502,16 +473,7 @@ async fn the_malformed_to_code_is_configurable() {
     let s = TestSim::unqueued().await;
     s.settings(json!({"invalidToCode": 21217})).await;
     let call = s.new_call().await;
-    let reply = s
-        .call(
-            "add-participant",
-            &[
-                ("taskSid", &call.conference),
-                ("to", "12ab"),
-                ("from", CALLER_ID),
-            ],
-        )
-        .await;
+    let reply = s.try_add(&call.conference, "12ab").await;
     assert_eq!(reply.json()["twilioErrorCode"], 21217);
 }
 
@@ -520,16 +482,7 @@ async fn sip_client_and_app_destinations_are_accepted() {
     let s = TestSim::unqueued().await;
     let call = s.new_call().await;
     for to in ["sip:x@example.com", "client:bob", "app:AP123?mode=a"] {
-        let reply = s
-            .call(
-                "add-participant",
-                &[
-                    ("taskSid", &call.conference),
-                    ("to", to),
-                    ("from", CALLER_ID),
-                ],
-            )
-            .await;
+        let reply = s.try_add(&call.conference, to).await;
         assert_eq!(reply.status, 200, "{to}");
     }
 }
@@ -560,16 +513,7 @@ async fn adding_to_a_completed_conference_sid_fails_20404() {
     let s = TestSim::unqueued().await;
     let call = s.new_call().await;
     s.act(&call.agent, "hangup").await;
-    let reply = s
-        .call(
-            "add-participant",
-            &[
-                ("taskSid", &call.conference),
-                ("to", X),
-                ("from", CALLER_ID),
-            ],
-        )
-        .await;
+    let reply = s.try_add(&call.conference, X).await;
     assert_eq!(reply.status, 404);
     assert_eq!(reply.json()["twilioErrorCode"], 20404);
 }

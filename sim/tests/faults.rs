@@ -149,16 +149,7 @@ async fn a_dropped_request_commits_nothing() {
     let call = s.new_call().await;
     s.fault(json!({"endpoint": "add-participant", "drop": true}))
         .await;
-    let reply = s
-        .call(
-            "add-participant",
-            &[
-                ("taskSid", &call.conference),
-                ("to", X),
-                ("from", CALLER_ID),
-            ],
-        )
-        .await;
+    let reply = s.try_add(&call.conference, X).await;
     assert!(reply.dropped);
     assert_eq!(
         s.conference(&call.conference).await["participants"]
@@ -202,16 +193,7 @@ async fn commit_then_fail_creates_exactly_one_leg() {
     let call = s.new_call().await;
     s.fault(json!({"endpoint": "add-participant", "commitThenFail": true, "status": 503}))
         .await;
-    let reply = s
-        .call(
-            "add-participant",
-            &[
-                ("taskSid", &call.conference),
-                ("to", X),
-                ("from", CALLER_ID),
-            ],
-        )
-        .await;
+    let reply = s.try_add(&call.conference, X).await;
     assert_eq!(reply.status, 503);
     assert_eq!(reply.json()["success"], false);
     let legs = s.conference(&call.conference).await["participants"].clone();
@@ -234,16 +216,7 @@ async fn commit_then_fail_with_the_reference_server_retry_creates_two_legs() {
     let call = s.new_call().await;
     s.fault(json!({"endpoint": "add-participant", "commitThenFail": true, "status": 503}))
         .await;
-    let reply = s
-        .call(
-            "add-participant",
-            &[
-                ("taskSid", &call.conference),
-                ("to", X),
-                ("from", CALLER_ID),
-            ],
-        )
-        .await;
+    let reply = s.try_add(&call.conference, X).await;
     assert_eq!(reply.status, 200);
     let legs = s.conference(&call.conference).await["participants"].clone();
     let added = legs
@@ -330,26 +303,11 @@ async fn faults_can_target_one_conference_participant_or_destination() {
     s.fault(json!({"endpoint": "hold-participant", "status": 500, "participant": b.customer}))
         .await;
     // By friendly name, it matches requests naming the conference by SID.
-    let miss = s
-        .call(
-            "add-participant",
-            &[("taskSid", &a.conference), ("to", X), ("from", CALLER_ID)],
-        )
-        .await;
+    let miss = s.try_add(&a.conference, X).await;
     assert_eq!(miss.status, 200);
-    let other = s
-        .call(
-            "add-participant",
-            &[("taskSid", &b.conference), ("to", Y), ("from", CALLER_ID)],
-        )
-        .await;
+    let other = s.try_add(&b.conference, Y).await;
     assert_eq!(other.status, 200);
-    let hit = s
-        .call(
-            "add-participant",
-            &[("taskSid", &a.conference), ("to", Y), ("from", CALLER_ID)],
-        )
-        .await;
+    let hit = s.try_add(&a.conference, Y).await;
     assert_eq!(hit.status, 500);
     for (who, status) in [(&b.agent, 200), (&b.customer, 500)] {
         let reply = s
@@ -517,16 +475,7 @@ async fn each_lost_create_the_reference_server_retries_adds_a_leg_up_to_its_limi
         json!({"endpoint": "add-participant", "commitThenFail": true, "status": 503, "times": 10}),
     )
     .await;
-    let reply = s
-        .call(
-            "add-participant",
-            &[
-                ("taskSid", &call.conference),
-                ("to", X),
-                ("from", CALLER_ID),
-            ],
-        )
-        .await;
+    let reply = s.try_add(&call.conference, X).await;
     assert_eq!(reply.status, 503);
     let added = s.conference(&call.conference).await["participants"]
         .as_array()
@@ -575,16 +524,7 @@ async fn a_drop_is_never_retried_by_the_server() {
     let call = s.new_call().await;
     s.fault(json!({"endpoint": "add-participant", "drop": true}))
         .await;
-    let reply = s
-        .call(
-            "add-participant",
-            &[
-                ("taskSid", &call.conference),
-                ("to", X),
-                ("from", CALLER_ID),
-            ],
-        )
-        .await;
+    let reply = s.try_add(&call.conference, X).await;
     assert!(reply.dropped);
     let log = s.get("/sim/requests").await.json();
     assert_eq!(log[0]["attempts"], 0);

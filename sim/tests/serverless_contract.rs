@@ -14,16 +14,7 @@ const PREFIX: &str = "(/common/flex/programmable-voice/";
 async fn add_participant_answers_the_template_envelope_with_a_queued_participant() {
     let s = TestSim::unqueued().await;
     let call = s.new_call().await;
-    let reply = s
-        .call(
-            "add-participant",
-            &[
-                ("taskSid", &call.conference),
-                ("to", X),
-                ("from", CALLER_ID),
-            ],
-        )
-        .await;
+    let reply = s.try_add(&call.conference, X).await;
     assert_eq!(reply.status, 200);
     assert_eq!(reply.header("content-type"), Some("application/json"));
     let body = reply.json();

@@ -239,14 +239,18 @@ impl TestSim {
             .await
     }
 
+    /// `add-participant` of `to` (from [`CALLER_ID`]) into `conference`; the raw reply.
+    pub(crate) async fn try_add(&self, conference: &str, to: &str) -> Reply {
+        self.call(
+            "add-participant",
+            &[("taskSid", conference), ("to", to), ("from", CALLER_ID)],
+        )
+        .await
+    }
+
     /// Adds `to` through `add-participant`; returns the new call SID.
     pub(crate) async fn add(&self, conference: &str, to: &str) -> String {
-        let reply = self
-            .call(
-                "add-participant",
-                &[("taskSid", conference), ("to", to), ("from", CALLER_ID)],
-            )
-            .await;
+        let reply = self.try_add(conference, to).await;
         assert_eq!(reply.status, 200, "{}", reply.text());
         reply.json()["participantsResponse"]["callSid"]
             .as_str()
