@@ -1,6 +1,7 @@
 // The npm package as a plugin author gets it: `npm pack` makes a tarball that installs, ships only
 // what `files` lists, and whose CommonJS entry (what Jest resolves) loads the embedded engine under
-// Node without DecompressionStream (as in Jest's jsdom environment), where Node's zlib takes over.
+// Node without any platform decompressor (as in Jest's jsdom environment): the package unpacks its
+// LZMA-packed module with its own decoder.
 
 import { after, describe, it } from "node:test";
 import assert from "node:assert/strict";
@@ -39,7 +40,7 @@ describe("the npm package", () => {
     writeFileSync(join(project, "package.json"), JSON.stringify({ name: "a-plugin", version: "1.0.0", private: true }));
     // Peers (React) come from this repository's node_modules, as a plugin would have its own.
     npm(["install", "--no-audit", "--no-fund", "--legacy-peer-deps", "--ignore-scripts", tarball], project);
-    // Without DecompressionStream, as in Jest's jsdom environment: Node's zlib takes over.
+    // Without DecompressionStream, as in Jest's jsdom environment: the package needs none.
     const script = `
       delete globalThis.DecompressionStream;
       const m = require("flex-conference");

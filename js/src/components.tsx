@@ -1,12 +1,19 @@
 // The feature's React components (SPEC §4, improved per §12 U1–U6). They render the engine's view
 // and Flex's task; every click becomes a Flex action (so other features' listeners still run) or
 // an engine intent. Names and numbers are rendered as text, never as markup.
+/** @jsx h */
+/** @jsxFrag Fragment */
 
 import * as React from "react";
 import type { ConferenceView, ConnectingView, IntentOutcome } from "../generated/flex_conference.js";
 import type { FlexApi, ManagerApi, ParticipantLike, TaskLike } from "./flex";
-import { isCancelledByBeforeEvent, Runtime, TaskConference } from "./runtime";
+import { isCancelledByBeforeEvent, messageOf, Runtime, TaskConference } from "./runtime";
 import type { StringKey } from "./strings";
+
+// JSX compiles to calls of these local names (the pragmas above): shorter in the bundle than
+// `React.createElement` at every element.
+const h = React.createElement;
+const Fragment = React.Fragment;
 
 /** What every component needs: the runtime, and the mode the engine resolved. */
 export interface Env {
@@ -26,8 +33,8 @@ interface CardProps {
 }
 
 /** A string from `manager.strings` with `{{name}}` filled in (as text: React escapes it). */
-export function text(manager: ManagerApi, key: StringKey | string, context?: Record<string, unknown>): string {
-  const strings = manager.strings as unknown as Record<string, string | undefined>;
+export function text(env: Env, key: StringKey | string, context?: Record<string, unknown>): string {
+  const strings = env.manager.strings as unknown as Record<string, string | undefined>;
   const template = strings[key];
   if (typeof template !== "string") return key;
   return template.replace(/\{\{\s*([A-Za-z0-9_]+)\s*\}\}/g, (_, name: string) => {
@@ -91,6 +98,23 @@ function Spinner(): JSX.Element {
   return <span className="fc-spinner" role="progressbar" aria-label="in progress" />;
 }
 
+type IconButtonProps = React.ComponentProps<FlexApi["IconButton"]> & { "data-testid": string };
+
+/** Flex's icon button, `label` its tooltip and its accessible name. */
+function iconButton(env: Env, label: string, props: IconButtonProps): JSX.Element {
+  return h(env.flex.IconButton, Object.assign({ title: label, "aria-label": label }, props));
+}
+
+/** A card's action button; while `busy`, marked busy and followed by a spinner. */
+function cardAction(env: Env, label: string, busy: boolean, props: IconButtonProps): JSX.Element {
+  return (
+    <span className="fc-action">
+      {iconButton(env, label, Object.assign({ "aria-busy": busy }, props))}
+      {busy ? <Spinner /> : null}
+    </span>
+  );
+}
+
 // -------------------------------------------------------------------------------------------
 // Call canvas: the monitor, the "+" button, the dialog, the leave indicator.
 
@@ -107,18 +131,13 @@ export function makeMonitor(env: Env) {
 export function makeButton(env: Env) {
   return function ConferenceButton(props: { task?: TaskLike }): JSX.Element {
     const live = !!props.task && env.flex.TaskHelper.isLiveCall(props.task as never);
-    const title = text(env.manager, "PSConferenceAddConferenceParticipant");
-    return (
-      <env.flex.IconButton
-        icon="Add"
-        variant="secondary"
-        title={title}
-        aria-label={title}
-        data-testid="conference-add-button"
-        disabled={!live}
-        onClick={() => setComponentState(env, "ConferenceDialog", { isOpen: true })}
-      />
-    );
+    return iconButton(env, text(env, "PSConferenceAddConferenceParticipant"), {
+      icon: "Add",
+      variant: "secondary",
+      "data-testid": "conference-add-button",
+      disabled: !live,
+      onClick: () => setComponentState(env, "ConferenceDialog", { isOpen: true }),
+    });
   };
 }
 
@@ -162,7 +181,7 @@ export function makeDialog(env: Env) {
       if (!pending || !pending.accepted || !view) return;
       const mine = view.connecting.find((c: ConnectingView) => !pending.before.has(c.label));
       if (mine && !pending.label) {
-        setPending({ ...pending, label: mine.label });
+        setPending({ before: pending.before, label: mine.label, accepted: pending.accepted });
         return;
       }
       const label = mine ? mine.label : pending.label;
@@ -217,7 +236,7 @@ export function makeDialog(env: Env) {
       })
         .then((outcome: IntentOutcome | undefined) => {
           if (outcome && outcome.accepted) setPending({ before, label: null, accepted: true });
-          else refused(outcome && outcome.error ? outcome.error.message : text(env.manager, "PSConferencePhoneNumberError"));
+          else refused(outcome && outcome.error ? outcome.error.message : text(env, "PSConferencePhoneNumberError"));
         })
         .catch((error: unknown) => {
           if (isCancelledByBeforeEvent(error)) {
@@ -225,7 +244,7 @@ export function makeDialog(env: Env) {
             setPending(null);
             close();
           } else {
-            refused(error instanceof Error ? error.message : String(error));
+            refused(messageOf(error));
           }
         });
     };
@@ -247,9 +266,9 @@ export function makeDialog(env: Env) {
         dismiss();
       } else if (event.key === "Tab" && dialog.current) {
         // Keep focus inside the dialog.
-        const focusable = Array.prototype.slice.call(
-          dialog.current.querySelectorAll("input:not([disabled]), button:not([disabled])"),
-        ) as HTMLElement[];
+        const focusable = Array.from(
+          dialog.current.querySelectorAll<HTMLElement>("input:not([disabled]), button:not([disabled])"),
+        );
         if (focusable.length === 0) return;
         const first = focusable[0];
         const last = focusable[focusable.length - 1];
@@ -276,10 +295,10 @@ export function makeDialog(env: Env) {
         >
           <form onSubmit={submit} noValidate>
             <h3 id={ids.title} className="fc-dialog-title">
-              {text(env.manager, "PSConferenceAddConferenceParticipant")}
+              {text(env, "PSConferenceAddConferenceParticipant")}
             </h3>
             <label className="fc-label">
-              {text(env.manager, "PSConferencePhoneNumber")}
+              {text(env, "PSConferencePhoneNumber")}
               <input
                 ref={input}
                 className={error ? "fc-input fc-input-error" : "fc-input"}
@@ -306,11 +325,11 @@ export function makeDialog(env: Env) {
               role={error ? "alert" : undefined}
               data-testid={error ? "conference-dialog-error" : "conference-dialog-hint"}
             >
-              {error || text(env.manager, "PSConferenceDestinationHint")}
+              {error || text(env, "PSConferenceDestinationHint")}
             </p>
             <div className="fc-dialog-footer">
               <env.flex.Button variant="secondary" type="button" onClick={dismiss} data-testid="conference-dialog-cancel">
-                {text(env.manager, "Cancel")}
+                {text(env, "Cancel")}
               </env.flex.Button>
               <env.flex.Button
                 variant="primary"
@@ -321,10 +340,10 @@ export function makeDialog(env: Env) {
               >
                 {busy ? (
                   <>
-                    <Spinner /> {text(env.manager, "PSConferenceDialing")}
+                    <Spinner /> {text(env, "PSConferenceDialing")}
                   </>
                 ) : (
-                  text(env.manager, "PSConferenceDial")
+                  text(env, "PSConferenceDial")
                 )}
               </env.flex.Button>
             </div>
@@ -347,8 +366,8 @@ export function makeLeaveIndicator(env: Env) {
     ).length;
     const confirm = conference.askLeave ? (
       <div className="fc-confirm" role="alertdialog" aria-live="assertive" data-testid="conference-confirm-leave">
-        <strong>{text(env.manager, "PSConferenceConfirmLeaveTitle")}</strong>
-        <span>{text(env.manager, "PSConferenceConfirmLeaveBody")}</span>
+        <strong>{text(env, "PSConferenceConfirmLeaveTitle")}</strong>
+        <span>{text(env, "PSConferenceConfirmLeaveBody")}</span>
         <env.flex.Button
           variant="destructive"
           data-testid="conference-confirm-leave-yes"
@@ -361,7 +380,7 @@ export function makeLeaveIndicator(env: Env) {
             });
           }}
         >
-          {text(env.manager, "PSConferenceConfirmLeave")}
+          {text(env, "PSConferenceConfirmLeave")}
         </env.flex.Button>
         <env.flex.Button
           variant="secondary"
@@ -371,7 +390,7 @@ export function makeLeaveIndicator(env: Env) {
             conference.changed();
           }}
         >
-          {text(env.manager, "PSConferenceStay")}
+          {text(env, "PSConferenceStay")}
         </env.flex.Button>
       </div>
     ) : null;
@@ -379,13 +398,13 @@ export function makeLeaveIndicator(env: Env) {
     if (view.guarding) {
       status = (
         <p className="fc-leave fc-leave-busy" role="status" data-testid="conference-making-safe">
-          <Spinner /> {text(env.manager, "PSConferenceMakingSafe")}
+          <Spinner /> {text(env, "PSConferenceMakingSafe")}
         </p>
       );
     } else if (view.safeToLeave && others >= 2) {
       status = (
         <p className="fc-leave" role="status" data-testid="conference-safe-to-leave">
-          {text(env.manager, "PSConferenceSafeToLeave")}
+          {text(env, "PSConferenceSafeToLeave")}
         </p>
       );
     }
@@ -438,6 +457,8 @@ export function makeParticipantActions(env: Env) {
     const joined = p.status === "joined" && !connecting;
     const type = p.participantType || "unknown";
     const className = listMode ? "ParticipantCanvas-Actions fc-actions fc-actions-list" : "ParticipantCanvas-Actions fc-actions";
+    // The payload of the native hold, unhold and kick actions.
+    const native = () => ({ participantType: type, task, targetSid: targetSid(p) });
 
     const mirrorConfirm = (on: boolean) => {
       setConfirming(on);
@@ -456,10 +477,10 @@ export function makeParticipantActions(env: Env) {
       setClicked(op);
       env.flex.Actions.invokeAction(action, payload)
         .catch((error: unknown) => {
-          if (isCancelledByBeforeEvent(error) || /pending/i.test(String(error))) return;
-          const message = error instanceof Error ? error.message : String(error);
-          const id = op === "kick" ? "PS_ConferenceRemoveFailed" : op === "unhold" ? "PS_ConferenceUnholdFailed" : "PS_ConferenceHoldFailed";
-          env.runtime.notify(id, { code: null, status: 0, message });
+          env.runtime.notifyFailure(
+            op === "kick" ? "PS_ConferenceRemoveFailed" : op === "unhold" ? "PS_ConferenceUnholdFailed" : "PS_ConferenceHoldFailed",
+            error,
+          );
         })
         .then(() => setClicked(null));
     };
@@ -472,94 +493,68 @@ export function makeParticipantActions(env: Env) {
     if (confirming) {
       return (
         <div className={className} data-testid="participant-actions" data-confirming="true">
-          <env.flex.IconButton
-            icon="Accept"
-            className="ParticipantCanvas-AcceptAction"
-            title={text(env.manager, "CallParticipantStatusKickConfirmation")}
-            aria-label={text(env.manager, "CallParticipantStatusKickConfirmation")}
-            data-testid="participant-kick-accept"
-            onClick={() => {
+          {iconButton(env, text(env, "CallParticipantStatusKickConfirmation"), {
+            icon: "Accept",
+            className: "ParticipantCanvas-AcceptAction",
+            "data-testid": "participant-kick-accept",
+            onClick: () => {
               mirrorConfirm(false);
               if (connecting) intent("cancelDial");
-              else run("kick", "KickParticipant", { participantType: type, task, targetSid: targetSid(p) });
-            }}
-          />
-          <env.flex.IconButton
-            icon="Close"
-            className="ParticipantCanvas-DeclineAction"
-            title={text(env.manager, "CallParticipantStatusKickCancellation")}
-            aria-label={text(env.manager, "CallParticipantStatusKickCancellation")}
-            data-testid="participant-kick-decline"
-            onClick={() => mirrorConfirm(false)}
-          />
+              else run("kick", "KickParticipant", native());
+            },
+          })}
+          {iconButton(env, text(env, "CallParticipantStatusKickCancellation"), {
+            icon: "Close",
+            className: "ParticipantCanvas-DeclineAction",
+            "data-testid": "participant-kick-decline",
+            onClick: () => mirrorConfirm(false),
+          })}
         </div>
       );
     }
 
-    const holdBusy = clicked === "hold" || clicked === "unhold" || pending.indexOf("hold") >= 0 || pending.indexOf("unhold") >= 0;
-    const muteBusy = pending.indexOf("mute") >= 0 || pending.indexOf("unmute") >= 0;
-    const kickBusy = clicked === "kick" || pending.indexOf("kick") >= 0 || (!!entry && entry.status === "cancelling");
+    const has = (op: (typeof pending)[number]) => pending.indexOf(op) >= 0;
+    const holdBusy = clicked === "hold" || clicked === "unhold" || has("hold") || has("unhold");
+    const muteBusy = has("mute") || has("unmute");
+    const kickBusy = clicked === "kick" || has("kick") || (!!entry && entry.status === "cancelling");
     const canHold = joined && env.flex.TaskHelper.canHold(task as never);
     const onHold = !!p.onHold;
-    const holdTitle = text(env.manager, onHold ? "PSConferenceUnholdParticipant" : "PSConferenceHoldParticipant");
+    const muted = !!p.muted;
+    const holdTitle = text(env, onHold ? "PSConferenceUnholdParticipant" : "PSConferenceHoldParticipant");
     const mutable = type === "customer" || type === "unknown" || type === "external";
-    const muteTitle = text(env.manager, p.muted ? "PSConferenceUnmuteParticipant" : "PSConferenceMuteParticipant");
-    const removeTitle = text(env.manager, connecting ? "PSConferenceCancelDial" : "PSConferenceRemoveParticipant");
+    const muteTitle = text(env, muted ? "PSConferenceUnmuteParticipant" : "PSConferenceMuteParticipant");
+    const removeTitle = text(env, connecting ? "PSConferenceCancelDial" : "PSConferenceRemoveParticipant");
 
     return (
       <div className={className} data-testid="participant-actions">
-        <span className="fc-action">
-          <env.flex.IconButton
-            icon={onHold ? "HoldOff" : "Hold"}
-            variant="secondary"
-            className="ParticipantCanvas-HoldButton"
-            title={holdTitle}
-            aria-label={holdTitle}
-            aria-busy={holdBusy}
-            aria-pressed={onHold}
-            data-testid="participant-hold"
-            disabled={!canHold || holdBusy}
-            onClick={() =>
-              run(onHold ? "unhold" : "hold", onHold ? "UnholdParticipant" : "HoldParticipant", {
-                participantType: type,
-                task,
-                targetSid: targetSid(p),
-              })
-            }
-          />
-          {holdBusy ? <Spinner /> : null}
-        </span>
-        {mutable && env.mode === "full" ? (
-          <span className="fc-action">
-            <env.flex.IconButton
-              icon={p.muted ? "MuteOff" : "Mute"}
-              variant="secondary"
-              className="ParticipantCanvas-MuteButton"
-              title={muteTitle}
-              aria-label={muteTitle}
-              aria-busy={muteBusy}
-              aria-pressed={!!p.muted}
-              data-testid="participant-mute"
-              disabled={!joined || muteBusy}
-              onClick={() => intent(p.muted ? "unmute" : "mute")}
-            />
-            {muteBusy ? <Spinner /> : null}
-          </span>
-        ) : null}
-        <span className="fc-action">
-          <env.flex.IconButton
-            icon="Hangup"
-            variant="destructive"
-            className="ParticipantCanvas-HangupButton"
-            title={removeTitle}
-            aria-label={removeTitle}
-            aria-busy={kickBusy}
-            data-testid="participant-remove"
-            disabled={kickBusy}
-            onClick={() => mirrorConfirm(true)}
-          />
-          {kickBusy ? <Spinner /> : null}
-        </span>
+        {cardAction(env, holdTitle, holdBusy, {
+          icon: onHold ? "HoldOff" : "Hold",
+          variant: "secondary",
+          className: "ParticipantCanvas-HoldButton",
+          "aria-pressed": onHold,
+          "data-testid": "participant-hold",
+          disabled: !canHold || holdBusy,
+          onClick: () => run(onHold ? "unhold" : "hold", onHold ? "UnholdParticipant" : "HoldParticipant", native()),
+        })}
+        {mutable && env.mode === "full"
+          ? cardAction(env, muteTitle, muteBusy, {
+              icon: muted ? "MuteOff" : "Mute",
+              variant: "secondary",
+              className: "ParticipantCanvas-MuteButton",
+              "aria-pressed": muted,
+              "data-testid": "participant-mute",
+              disabled: !joined || muteBusy,
+              onClick: () => intent(muted ? "unmute" : "mute"),
+            })
+          : null}
+        {cardAction(env, removeTitle, kickBusy, {
+          icon: "Hangup",
+          variant: "destructive",
+          className: "ParticipantCanvas-HangupButton",
+          "data-testid": "participant-remove",
+          disabled: kickBusy,
+          onClick: () => mirrorConfirm(true),
+        })}
       </div>
     );
   };
@@ -572,7 +567,7 @@ function customerName(task: TaskLike | undefined): string | null {
 
 /** The name a card shows: the dialed number or address for added legs, refreshed on every render (U5). */
 export function participantName(env: Env, conference: TaskConference | undefined, task: TaskLike | undefined, p: CardParticipant): string {
-  const unknown = text(env.manager, "PSConferenceUnknown");
+  const unknown = text(env, "PSConferenceUnknown");
   switch (p.participantType) {
     case "customer":
       return customerName(task) || (p.mediaProperties && p.mediaProperties.from) || unknown;
@@ -634,11 +629,11 @@ export function makeParticipantStatus(env: Env) {
     }
     const mine = p.callSid ? (confirmations[p.callSid] as { showKickConfirmation?: boolean } | undefined) : undefined;
     if (mine && mine.showKickConfirmation) key = "CallParticipantStatusKickConfirmation";
-    const label = text(env.manager, key, context);
+    const label = text(env, key, context);
     return (
       <div className="ParticipantCanvas-Status fc-status" data-testid="participant-status" data-status-key={key}>
         {label}
-        {p.muted && key !== "CallParticipantStatusKickConfirmation" ? ` · ${text(env.manager, "PSConferenceMuted")}` : ""}
+        {p.muted && key !== "CallParticipantStatusKickConfirmation" ? ` · ${text(env, "PSConferenceMuted")}` : ""}
       </div>
     );
   };
@@ -650,8 +645,8 @@ export function makeStatusContainer(env: Env) {
   return function ParticipantStatusContainer(props: CardProps): JSX.Element {
     return (
       <div className="fc-status-container" data-testid="participant-status-container">
-        <Name {...props} />
-        <Status {...props} />
+        {h(Name, props)}
+        {h(Status, props)}
       </div>
     );
   };

@@ -78,14 +78,14 @@ export function resolve(manager: ManagerLike, options: RegisterOptions): Resolve
   const service = obj(manager.serviceConfiguration);
   const defaultCallerId = str(obj(obj(obj(service).outbound_call_flows).default).caller_id);
 
-  const config: ConferenceConfig = {
-    ...(feature as ConferenceConfig),
-    ...(options.config || {}),
+  // A null-prototype target: an account's JSON with a "__proto__" key stays a plain (ignored)
+  // key, as with object spread, instead of becoming this object's prototype.
+  const config: ConferenceConfig = Object.assign(Object.create(null), feature as ConferenceConfig, options.config, {
     external_warm_transfers: xwtEnabled(state),
     worker_sid: workerSid,
     worker_attributes: workerAttributes as ConferenceConfig["worker_attributes"],
     default_caller_id: defaultCallerId,
-  };
+  });
 
   const domain =
     (options.serverless && str(options.serverless.domain)) || str(customData.serverless_functions_domain) || envDomain();

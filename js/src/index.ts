@@ -27,7 +27,7 @@ import {
 import { resolve, RegisterOptions } from "./config";
 import type { FlexApi, ManagerApi, TaskLike, ParticipantLike } from "./flex";
 import { NOTIFICATIONS, UNAVAILABLE } from "./notifications";
-import { Runtime } from "./runtime";
+import { messageOf, Runtime } from "./runtime";
 import { localeFor, mergeStrings } from "./strings";
 import { loadWasm } from "./wasm";
 
@@ -75,7 +75,7 @@ export async function registerConference(
   }
   const registering = register(flex, manager, options).catch((error: unknown) => {
     // Never rejects (see above): an unexpected throw is reported like a loading problem.
-    const message = error instanceof Error ? error.message : String(error);
+    const message = messageOf(error);
     console.error(`flex-conference: ${message}`);
     return { mode: "disabled", error: { code: "register_failed", message }, registeredInMs: 0, unregister: () => {} } as Registration;
   });
@@ -112,7 +112,7 @@ async function register(flex: FlexApi, manager: ManagerApi, options: RegisterOpt
   try {
     await loadWasm();
   } catch (error) {
-    return fail(error instanceof Error ? error.message : String(error), "load_failed");
+    return fail(messageOf(error), "load_failed");
   }
 
   let mode: Registration["mode"];

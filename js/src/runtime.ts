@@ -18,16 +18,22 @@ import type {
 import type { FlexApi, ManagerApi, TaskLike, ParticipantLike } from "./flex";
 import { REFUSED, NOTIFICATION_IDS } from "./notifications";
 
-/** The rejection Flex gives an action a before-listener aborted (SPEC §3.7): expected, never shown. */
-export function isCancelledByBeforeEvent(error: unknown): boolean {
-  const message = error instanceof Error ? error.message : String(error);
-  return message.indexOf("cancelled by before event") >= 0;
+/** The text of a thrown value or rejection. */
+export function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
-/** The rejection Flex gives an identical invocation that is still pending: a double click. */
-function isPendingDuplicate(error: unknown): boolean {
-  const message = error instanceof Error ? error.message : String(error);
-  return /pending/i.test(message);
+/** The rejection Flex gives an action a before-listener aborted (SPEC §3.7): expected, never shown. */
+export function isCancelledByBeforeEvent(error: unknown): boolean {
+  return messageOf(error).indexOf("cancelled by before event") >= 0;
+}
+
+/**
+ * A rejection that is no failure: a before-listener aborted the action, or Flex refused an
+ * identical invocation that is still pending (a double click).
+ */
+export function isExpectedRejection(error: unknown): boolean {
+  return isCancelledByBeforeEvent(error) || /pending/i.test(messageOf(error));
 }
 
 const HANGUP_ANSWER_MS = 30000;
@@ -163,7 +169,7 @@ export class TaskConference {
           this.runtime.notify(event.notification, event.context);
           break;
         case "flex":
-          this.runtime.invokeNative(event.action, { ...event.payload, task: this.task }, this);
+          this.runtime.invokeNative(event.action, Object.assign({}, event.payload, { task: this.task }), this);
           break;
         case "hangup": {
           if (event.reason === "confirm_leave") {
@@ -208,18 +214,12 @@ export class Runtime {
   }
 
   /**
-   * Flex's current task for `task.taskSid` (`StateHelper`, the store), else `task` itself. Task
-   * objects captured earlier (a component's props, an action payload) can be older than the
-   * store; feeding one after a newer one would move the engine back in time.
-   */
-  latest(task: TaskLike): TaskLike {
-    return this.own(task) || task;
-  }
-
-  /**
-   * Flex's current version of `task` when it is one of this worker's tasks; undefined for a task
-   * Flex doesn't hold for this worker (a call a supervisor monitors in the Teams view renders
-   * participant cards too): no engine runs for those. Without a usable `StateHelper`, `task`.
+   * Flex's current version of `task` (`StateHelper`, the store) when it is one of this worker's
+   * tasks. Task objects captured earlier (a component's props, an action payload) can be older
+   * than the store; feeding one after a newer one would move the engine back in time. Undefined
+   * for a task Flex doesn't hold for this worker (a call a supervisor monitors in the Teams view
+   * renders participant cards too): no engine runs for those. Without a usable `StateHelper`,
+   * `task`.
    */
   own(task: TaskLike): TaskLike | undefined {
     let found: TaskLike | undefined;
@@ -268,12 +268,16 @@ export class Runtime {
   /** Invokes a native action the engine asked for; a failure the engine can't see is shown. */
   invokeNative(action: string, payload: Record<string, unknown>, conference: TaskConference): void {
     this.flex.Actions.invokeAction(action, payload).catch((error: unknown) => {
-      if (isCancelledByBeforeEvent(error) || isPendingDuplicate(error)) return;
-      const message = error instanceof Error ? error.message : String(error);
       const id = /unhold/i.test(action) ? "PS_ConferenceUnholdFailed" : "PS_ConferenceHoldFailed";
-      this.notify(id, { code: null, status: 0, message });
-      conference.changed();
+      if (this.notifyFailure(id, error)) conference.changed();
     });
+  }
+
+  /** Shows notification `id` for a native action's rejection, unless expected; whether shown. */
+  notifyFailure(id: string, error: unknown): boolean {
+    if (isExpectedRejection(error)) return false;
+    this.notify(id, { code: null, status: 0, message: messageOf(error) });
+    return true;
   }
 
   /**
@@ -312,7 +316,7 @@ function withCode(context: Record<string, unknown>): Record<string, unknown> {
   const numeric = typeof code === "number" || (typeof code === "string" && /^\d+$/.test(code));
   const message = typeof context.message === "string" ? context.message : null;
   if (!numeric || message === null || message.indexOf(String(code)) >= 0) return context;
-  return { ...context, message: message ? `${message} (${code})` : String(code) };
+  return Object.assign({}, context, { message: message ? `${message} (${code})` : String(code) });
 }
 
 function isVoice(task: TaskLike): boolean {
@@ -320,24 +324,29 @@ function isVoice(task: TaskLike): boolean {
   return channel == null || channel === "voice";
 }
 
+/** `value`, with undefined as null. */
+function orNull<T>(value: T | null | undefined): T | null {
+  return value == null ? null : value;
+}
+
+/** `value` if it is a boolean, else null. */
+function bool(value: unknown): boolean | null {
+  return typeof value === "boolean" ? value : null;
+}
+
 function pickParticipant(p: ParticipantLike): Participant {
   const media = p.mediaProperties || null;
   return {
-    callSid: p.callSid == null ? null : p.callSid,
-    participantType: p.participantType == null ? null : p.participantType,
-    status: p.status == null ? null : p.status,
-    onHold: typeof p.onHold === "boolean" ? p.onHold : null,
-    muted: typeof p.muted === "boolean" ? p.muted : null,
-    isCurrentWorker: typeof p.isCurrentWorker === "boolean" ? p.isCurrentWorker : null,
-    workerSid: p.workerSid == null ? null : p.workerSid,
-    connecting: typeof p.connecting === "boolean" ? p.connecting : null,
-    participantSid: p.participantSid == null ? null : p.participantSid,
-    mediaProperties: media
-      ? {
-          hold: typeof media.hold === "boolean" ? media.hold : null,
-          muted: typeof media.muted === "boolean" ? media.muted : null,
-        }
-      : null,
+    callSid: orNull(p.callSid),
+    participantType: orNull(p.participantType),
+    status: orNull(p.status),
+    onHold: bool(p.onHold),
+    muted: bool(p.muted),
+    isCurrentWorker: bool(p.isCurrentWorker),
+    workerSid: orNull(p.workerSid),
+    connecting: bool(p.connecting),
+    participantSid: orNull(p.participantSid),
+    mediaProperties: media ? { hold: bool(media.hold), muted: bool(media.muted) } : null,
   };
 }
 
@@ -347,12 +356,12 @@ export function snapshotOf(task: TaskLike): TaskSnapshot {
   const attributes = task.attributes && task.attributes.conference ? task.attributes.conference : null;
   return {
     taskSid: task.taskSid,
-    status: task.status == null ? null : task.status,
+    status: orNull(task.status),
     attributes: { conference: { sid: attributes && attributes.sid ? attributes.sid : null } },
     conference: conference
       ? {
-          conferenceSid: conference.conferenceSid == null ? null : conference.conferenceSid,
-          status: conference.status == null ? null : conference.status,
+          conferenceSid: orNull(conference.conferenceSid),
+          status: orNull(conference.status),
           participants: (conference.participants || []).map(pickParticipant),
         }
       : null,

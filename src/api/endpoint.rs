@@ -1,5 +1,9 @@
 //! The endpoint names and paths.
 
+use crate::prelude::*;
+
+use crate::core::text::cat;
+
 /// Path prefix shared by every endpoint.
 pub(crate) const PREFIX: &str = "/common/flex/programmable-voice/";
 
@@ -55,7 +59,7 @@ impl Endpoint {
 
     /// The path below the serverless domain.
     pub fn path(self) -> String {
-        format!("{PREFIX}{}", self.name())
+        cat(&[PREFIX, self.name()])
     }
 
     /// Repeating the request has the same effect as sending it once.

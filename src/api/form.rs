@@ -1,6 +1,8 @@
 //! Form encoding exactly as the template's client does it: `encodeURIComponent` on keys and
 //! values (so `+` becomes `%2B`), pairs joined by `&`, keys without a value dropped.
 
+use crate::prelude::*;
+
 use crate::core::json_out::{JsonWriter, ToJson};
 
 /// Ordered form fields of one request, all strings. Serialized as a JSON object in order.
@@ -14,8 +16,13 @@ impl Params {
     }
 
     /// Adds a field (replacing an earlier one of the same key).
-    pub fn with(mut self, key: &str, value: impl Into<String>) -> Self {
-        let value = value.into();
+    pub fn with(self, key: &str, value: impl Into<String>) -> Self {
+        self.with_string(key, value.into())
+    }
+
+    /// [`Params::with`] after the conversion: one copy for every value type.
+    #[inline(never)]
+    fn with_string(mut self, key: &str, value: String) -> Self {
         match self.0.iter_mut().find(|(k, _)| k == key) {
             Some(slot) => slot.1 = value,
             None => self.0.push((key.to_owned(), value)),

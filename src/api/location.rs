@@ -1,6 +1,9 @@
 //! Where the serverless functions live (SPEC §2.4).
 
+use crate::prelude::*;
+
 use crate::api::endpoint::Endpoint;
+use crate::core::text::{cat, uint};
 use crate::core::{CoreError, ErrorCode};
 
 /// `<protocol>://<domain>[:<port>]`.
@@ -58,15 +61,15 @@ impl ServerlessLocation {
     /// The full URL of an endpoint.
     pub fn url(&self, endpoint: Endpoint) -> String {
         match self.port {
-            // As a `u32`: formatting a `u16` would link its own formatter.
-            Some(port) => format!(
-                "{}://{}:{}{}",
-                self.protocol,
-                self.domain,
-                u32::from(port),
-                endpoint.path()
-            ),
-            None => format!("{}://{}{}", self.protocol, self.domain, endpoint.path()),
+            Some(port) => cat(&[
+                &self.protocol,
+                "://",
+                &self.domain,
+                ":",
+                &uint(port.into()),
+                &endpoint.path(),
+            ]),
+            None => cat(&[&self.protocol, "://", &self.domain, &endpoint.path()]),
         }
     }
 }

@@ -1,6 +1,9 @@
 //! Response and error envelopes (SPEC §8.2–§8.3), classified into typed results.
 
+use crate::prelude::*;
+
 use crate::core::json_text;
+use crate::core::text::{cat, uint};
 use crate::core::Json;
 
 /// Why a request failed, as the core needs to know it.
@@ -137,8 +140,7 @@ pub fn classify(status: u16, body: Json, network_error: Option<&str>) -> Result<
         .and_then(|c| u32::try_from(c).ok());
     let message = field("message")
         .or_else(|| text.map(|t| t.trim().to_owned()).filter(|t| !t.is_empty()))
-        // As a `u32`: formatting a `u16` would link its own formatter.
-        .unwrap_or_else(|| format!("HTTP {}", u32::from(status)));
+        .unwrap_or_else(|| cat(&["HTTP ", &uint(status.into())]));
     if status == 400 && code.is_none() {
         return Err(ApiFailure::BadRequest { message });
     }

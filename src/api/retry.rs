@@ -97,6 +97,7 @@ mod tests {
     use crate::wasm_test as test;
 
     use super::*;
+    use crate::prelude::*;
 
     fn failure(status: u16) -> ApiFailure {
         ApiFailure::Twilio {

@@ -1,6 +1,8 @@
 //! Configuration: the template's `features.conference` keys as they are, the worker's
 //! `config_overrides` merged over them, and this project's own keys with documented defaults.
 
+use crate::prelude::*;
+
 use serde_json::Value;
 
 use crate::core::error::{CoreError, ErrorCode};

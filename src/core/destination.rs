@@ -1,6 +1,9 @@
 //! Destination validation and normalization (SPEC §9.6).
 
+use crate::prelude::*;
+
 use crate::core::error::{CoreError, ErrorCode};
+use crate::core::text::cat;
 
 /// A dialable destination, normalized.
 #[derive(Clone, Debug, Eq, PartialEq)]
@@ -31,10 +34,14 @@ impl Destination {
         ] {
             if let Some(rest) = strip_prefix_ignore_case(s, prefix) {
                 if rest.trim().is_empty() {
-                    return Err(err(&format!("Add an address after \"{prefix}\".")));
+                    return Err(err(&cat(&["Add an address after \"", prefix, "\"."])));
                 }
                 if rest.chars().any(char::is_whitespace) {
-                    return Err(err(&format!("A {prefix} address cannot contain spaces.")));
+                    return Err(err(&cat(&[
+                        "A ",
+                        prefix,
+                        " address cannot contain spaces.",
+                    ])));
                 }
                 if prefix == "app:" && !rest.starts_with("AP") {
                     return Err(err("An app: address must name a TwiML app SID (app:AP…)."));
@@ -44,7 +51,7 @@ impl Destination {
                         "A sip: address needs a host, as in sip:user@example.com.",
                     ));
                 }
-                return Ok(make(format!("{prefix}{rest}")));
+                return Ok(make(cat(&[prefix, rest])));
             }
         }
         let mut digits: String = s
@@ -52,7 +59,7 @@ impl Destination {
             .filter(|c| !matches!(c, ' ' | '-' | '.' | '(' | ')' | '\u{a0}'))
             .collect();
         if let Some(rest) = digits.strip_prefix("00") {
-            digits = format!("+{rest}");
+            digits = cat(&["+", rest]);
         }
         let Some(body) = digits.strip_prefix('+') else {
             return Err(err(
@@ -63,9 +70,11 @@ impl Destination {
             // As a `str`: a `char` argument would link `char`'s own `Display`.
             let mut buf = [0; 4];
             let bad: &str = bad.encode_utf8(&mut buf);
-            return Err(err(&format!(
-                "A phone number can only contain digits after the +; found \"{bad}\"."
-            )));
+            return Err(err(&cat(&[
+                "A phone number can only contain digits after the +; found \"",
+                bad,
+                "\".",
+            ])));
         }
         if body.starts_with('0') {
             return Err(err("A country code cannot start with 0."));

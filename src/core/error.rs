@@ -1,7 +1,9 @@
 //! Errors for bad input. A broken internal invariant is a bug and panics; anything that comes
 //! from JavaScript, Flex or the network is an error with a stable code.
 
-use std::fmt;
+use crate::prelude::*;
+
+use core::fmt;
 
 /// Stable error codes. The JS shim branches on these; the messages may be reworded.
 #[derive(Clone, Copy, Debug, Eq, PartialEq)]

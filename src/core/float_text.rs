@@ -9,7 +9,9 @@
 //! `1000000000000000.0`, integers with `.0`), scientific otherwise (`1e-6`, `1.5e+16`). The tests
 //! hold it to serde_json's output.
 
-use std::cmp::Ordering;
+use crate::prelude::*;
+
+use core::cmp::Ordering;
 
 /// `x` as serde_json writes it; `x` must be finite.
 pub(crate) fn float_text(x: f64) -> String {
@@ -21,7 +23,8 @@ pub(crate) fn float_text(x: f64) -> String {
         out.push_str("0.0");
         return out;
     }
-    let (digits, exponent) = shortest(x.abs());
+    // The sign cleared by hand: `f64::abs` is in core (the `no_std` module) only from Rust 1.85.
+    let (digits, exponent) = shortest(f64::from_bits(x.to_bits() & !(1 << 63)));
     if !(-5..=15).contains(&exponent) {
         let (first, rest) = digits.split_at_checked(1).unwrap_or((&digits, ""));
         out.push_str(first);

@@ -1,9 +1,12 @@
 //! What the agent asks for, parsed at the edge, and the synchronous answer.
 
+use crate::prelude::*;
+
 use serde_json::Value;
 
 use crate::core::error::{CoreError, ErrorCode};
 use crate::core::json::Errors;
+use crate::core::text::cat;
 use crate::core::value::Json;
 
 /// A user intent (DESIGN §4).
@@ -98,7 +101,7 @@ impl Intent {
         let call_sid = || match o.non_blank("callSid") {
             Some(sid) => Some(sid.to_owned()),
             None => {
-                errors.fail(format!("intent.callSid is required for {kind}"));
+                errors.fail(cat(&["intent.callSid is required for ", kind]));
                 None
             }
         };
@@ -119,9 +122,10 @@ impl Intent {
                     None | Some("HoldParticipant") => NativeHold::HoldParticipant,
                     Some("HoldCall") => NativeHold::HoldCall,
                     Some(other) => {
-                        errors.fail(format!(
-                            "intent.nativeAction must be HoldParticipant or HoldCall, got {other}"
-                        ));
+                        errors.fail(cat(&[
+                            "intent.nativeAction must be HoldParticipant or HoldCall, got ",
+                            other,
+                        ]));
                         return None;
                     }
                 },
@@ -145,10 +149,12 @@ impl Intent {
                 confirm_leave: o.bool("confirmLeave").unwrap_or(false),
             },
             other => {
-                errors.fail(format!(
-                    "unknown intent kind \"{other}\" (expected addParticipant, hold, unhold, \
-                     mute, unmute, kick, cancelDial or hangup)"
-                ));
+                errors.fail(cat(&[
+                    "unknown intent kind \"",
+                    other,
+                    "\" (expected addParticipant, hold, unhold, mute, unmute, kick, cancelDial \
+                     or hangup)",
+                ]));
                 return None;
             }
         })

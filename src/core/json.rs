@@ -3,9 +3,13 @@
 //! Unknown fields are ignored, `null` and absent mean the same, and a present field of the wrong
 //! type is an error naming the field, so nothing panics and nothing is silently misread.
 
-use std::cell::Cell;
+use crate::prelude::*;
+
+use core::cell::Cell;
 
 use crate::core::error::{CoreError, ErrorCode};
+use crate::core::float::fract;
+use crate::core::text::{cat, uint};
 use crate::core::value::{Json, Map};
 
 /// The first error met while reading one input. Readers record into it and carry on with
@@ -54,10 +58,7 @@ impl Errors {
                 path,
             }),
             other => {
-                self.fail(format!(
-                    "{path} must be an object, got {}",
-                    type_name(other)
-                ));
+                self.fail(cat(&[path, " must be an object, got ", type_name(other)]));
                 None
             }
         }
@@ -123,15 +124,18 @@ impl<'a> Obj<'a> {
                     .as_u64()
                     .or_else(|| {
                         Some(n.as_f64())
-                            .filter(|f| f.fract() == 0.0 && *f >= 0.0)
+                            .filter(|f| fract(*f) == 0.0 && *f >= 0.0)
                             .map(|f| f as u64)
                     })
                     .filter(|v| *v <= u64::from(max));
                 if v.is_none() {
-                    self.errors.fail(format!(
-                        "{}.{key} must be an integer between 0 and {max}",
-                        self.path
-                    ));
+                    self.errors.fail(cat(&[
+                        self.path,
+                        ".",
+                        key,
+                        " must be an integer between 0 and ",
+                        &uint(max.into()),
+                    ]));
                 }
                 v
             }
@@ -155,11 +159,15 @@ impl<'a> Obj<'a> {
 
     /// Records that `key` holds `got` where `expected` belongs.
     fn wrong(&self, key: &str, expected: &str, got: &Json) {
-        self.errors.fail(format!(
-            "{}.{key} must be {expected}, got {}",
+        self.errors.fail(cat(&[
             self.path,
-            type_name(got)
-        ));
+            ".",
+            key,
+            " must be ",
+            expected,
+            ", got ",
+            type_name(got),
+        ]));
     }
 }
 

@@ -8,9 +8,12 @@
 //!
 //! [`json_text`]: crate::core::json_text
 
+use crate::prelude::*;
+
 use crate::core::value::{Json, Number};
 
 use crate::core::float_text::float_text;
+use crate::core::text::{push_uint, HEX};
 
 /// A value the engine hands out as JSON.
 pub(crate) trait ToJson {
@@ -94,11 +97,7 @@ impl JsonWriter {
 
     /// A non-negative integer.
     pub(crate) fn uint(&mut self, n: u64) {
-        if n >= 10 {
-            self.uint(n / 10);
-        }
-        // Exact: a remainder below 10.
-        self.0.push(char::from(b'0' + (n % 10) as u8));
+        push_uint(&mut self.0, n);
     }
 
     /// A finite float, as serde_json writes it (`0.5`, `2.0`, `1e+300`).
@@ -116,9 +115,6 @@ impl JsonWriter {
         self.0.push_str("null");
     }
 }
-
-/// `0123456789abcdef`: serde_json writes `\u00XX` escapes in lower case.
-const HEX: &[u8; 16] = b"0123456789abcdef";
 
 impl ToJson for str {
     fn write_json(&self, out: &mut JsonWriter) {

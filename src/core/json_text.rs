@@ -9,6 +9,9 @@
 //! (`"expected value at line 1 column 1"`; the column may be one off in a few cases); nothing
 //! here panics on any input.
 
+use crate::prelude::*;
+
+use crate::core::text::{cat, push_uint};
 use crate::core::value::{Json, Map, Number};
 
 /// How deeply arrays and objects may nest: serde_json's limit (127 levels parse, 128 fail).
@@ -22,17 +25,24 @@ pub(crate) struct ParseError {
     column: usize,
 }
 
-impl std::fmt::Display for ParseError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "{} at line {} column {}",
-            self.what, self.line, self.column
-        )
+impl ParseError {
+    /// `"{what} at line {line} column {column}"`, as serde_json words it.
+    pub(crate) fn text(&self) -> String {
+        let mut text = cat(&[self.what, " at line "]);
+        push_uint(&mut text, self.line as u64);
+        text.push_str(" column ");
+        push_uint(&mut text, self.column as u64);
+        text
     }
 }
 
-impl std::error::Error for ParseError {}
+impl core::fmt::Display for ParseError {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str(&self.text())
+    }
+}
+
+impl core::error::Error for ParseError {}
 
 /// Parses one JSON value, surrounded by optional whitespace.
 pub(crate) fn parse(text: &str) -> Result<Json, ParseError> {

@@ -6,6 +6,7 @@ mod conference;
 mod config;
 mod destination;
 mod error;
+pub(crate) mod float;
 pub(crate) mod float_text;
 mod intent;
 mod json;
@@ -17,6 +18,7 @@ mod result;
 mod rng;
 mod snapshot;
 mod sorted;
+pub(crate) mod text;
 mod value;
 
 pub use command::{Command, CommandId};

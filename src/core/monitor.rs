@@ -16,6 +16,8 @@
 //! `false` over Flex's own accept-time flags. In XWT mode worker legs are never written (Flex
 //! manages them).
 
+use crate::prelude::*;
+
 use crate::core::config::Mode;
 use crate::core::snapshot::{Participant, ParticipantKind, TaskSnapshot};
 
@@ -152,7 +154,7 @@ mod tests {
         let participants: Vec<_> = parts
             .iter()
             .map(|(sid, kind, status, hold)| {
-                let me = *kind == "worker" && std::mem::replace(&mut first_worker, false);
+                let me = *kind == "worker" && core::mem::replace(&mut first_worker, false);
                 json!({"callSid": sid, "participantType": kind, "status": status, "onHold": hold,
                        "isCurrentWorker": me, "workerSid": if *kind == "worker" { json!(format!("WK{sid}")) } else { json!(null) }})
             })

@@ -1,8 +1,11 @@
 //! The outcome of an `api` command, as the driver reports it.
 
+use crate::prelude::*;
+
 use crate::core::error::{CoreError, ErrorCode};
 use crate::core::json::Errors;
 use crate::core::json_out::to_json;
+use crate::core::text::{cat, uint};
 use crate::core::value::Json;
 
 /// The outcome of an `api` command as the driver saw it.
@@ -47,11 +50,12 @@ impl ApiResult {
         };
         let status = u16::try_from(status).unwrap_or(0);
         if ok != (200..300).contains(&status) {
-            // As a `u32`: formatting a `u16` would link its own formatter.
-            errors.fail(format!(
-                "result.ok is {ok} but result.status is {}",
-                u32::from(status)
-            ));
+            errors.fail(cat(&[
+                "result.ok is ",
+                if ok { "true" } else { "false" },
+                " but result.status is ",
+                &uint(status.into()),
+            ]));
         }
         errors.finish(Some(()))?;
         let body = match &mut value {

@@ -1,9 +1,12 @@
 //! The subset of a Flex `ITask` the engine reads, parsed leniently at the edge.
 
+use crate::prelude::*;
+
 use serde_json::Value;
 
 use crate::core::error::{CoreError, ErrorCode};
 use crate::core::json::{type_name, Errors};
+use crate::core::text::{cat, uint};
 use crate::core::value::Json;
 
 /// Flex's `participantType`.
@@ -234,10 +237,12 @@ fn read_task(value: &Json, errors: &Errors) -> Option<TaskSnapshot> {
 
 fn parse_participant(value: &Json, index: usize, errors: &Errors) -> Option<Participant> {
     let Json::Object(_) = value else {
-        errors.fail(format!(
-            "task.conference.participants[{index}] must be an object, got {}",
-            type_name(value)
-        ));
+        errors.fail(cat(&[
+            "task.conference.participants[",
+            &uint(index as u64),
+            "] must be an object, got ",
+            type_name(value),
+        ]));
         return None;
     };
     let p = errors.obj(value, "participant")?;

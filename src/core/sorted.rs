@@ -6,8 +6,10 @@
 //! 8 KB of node-balancing code into the WebAssembly module, and the engine had four of them.
 //! Iteration is in key order, as with `BTreeMap`, so the engine's output order is unchanged.
 
-use std::borrow::Borrow;
-use std::fmt;
+use crate::prelude::*;
+
+use core::borrow::Borrow;
+use core::fmt;
 
 /// A map kept sorted by key.
 #[derive(Clone, PartialEq, Eq)]
@@ -58,7 +60,7 @@ impl<K: Ord, V> SortedMap<K, V> {
     /// Sets `key` to `value`, returning the value it replaces.
     pub(crate) fn insert(&mut self, key: K, value: V) -> Option<V> {
         match self.find(&key) {
-            Ok(i) => Some(std::mem::replace(&mut self.entries[i].1, value)),
+            Ok(i) => Some(core::mem::replace(&mut self.entries[i].1, value)),
             Err(i) => {
                 self.entries.insert(i, (key, value));
                 None

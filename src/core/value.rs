@@ -9,8 +9,10 @@
 //! the edge; the conversions and the comparisons below serve the tests and Rust callers and are
 //! never linked into the module.
 
-use std::fmt;
-use std::ops::Index;
+use crate::prelude::*;
+
+use core::fmt;
+use core::ops::Index;
 
 use serde_json::Value;
 

@@ -7,14 +7,18 @@
 //! Everything that calls the caller's code (the token provider, `onEvents`) runs in a microtask of
 //! its own, holding only a `Weak` to the state, so a freed client simply stops.
 
-use std::cell::{Cell, RefCell};
-use std::rc::{Rc, Weak};
+use crate::prelude::*;
+
+use alloc::rc::{Rc, Weak};
+use core::cell::{Cell, RefCell};
 
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
 use crate::api::{Endpoint, Params, ServerlessLocation};
+use crate::core::float::{ceil, fract};
 use crate::core::json_out::{to_json, JsonWriter, ToJson};
+use crate::core::text::{cat, uint};
 use crate::core::{
     ApiResult, Command, CommandId, Conference, ConferenceView, Config, ErrorCode, Json,
 };
@@ -227,7 +231,12 @@ fn live(weak: &Weak<Inner>) -> Option<Rc<Inner>> {
 impl Inner {
     /// Runs `f` on the state. `f` must not call JavaScript (the borrow would be held across it).
     fn with_state<R>(&self, f: impl FnOnce(&mut State) -> R) -> R {
-        f(&mut self.state.borrow_mut())
+        // Not `borrow_mut`: its panic message formats the `BorrowMutError`, which links
+        // `Formatter::pad`.
+        let Ok(mut state) = self.state.try_borrow_mut() else {
+            panic!("ConferenceClient state borrowed twice");
+        };
+        f(&mut state)
     }
 
     /// After every input: drains the engine, starts its requests, queues its events and a view
@@ -237,7 +246,7 @@ impl Inner {
             return;
         }
         let (commands, view) = self.with_state(|s| {
-            let commands: Vec<Command> = std::iter::from_fn(|| s.engine.poll_command()).collect();
+            let commands: Vec<Command> = core::iter::from_fn(|| s.engine.poll_command()).collect();
             (commands, s.engine.view())
         });
         let mut events = Vec::new();
@@ -278,10 +287,12 @@ impl Inner {
     fn settle(&self, id: CommandId, result: ApiResult) {
         let now = now_ms();
         if let Err(err) = self.with_state(|s| s.engine.handle_api_result(id, result, now)) {
-            js::console_error(&JsValue::from_str(&format!(
-                "flex-conference: the result of request {id} was not taken: {}",
-                err.message
-            )));
+            js::console_error(&JsValue::from_str(&cat(&[
+                "flex-conference: the result of request ",
+                &uint(id.into()),
+                " was not taken: ",
+                &err.message,
+            ])));
         }
     }
 
@@ -330,7 +341,7 @@ impl Inner {
         if self.freed.get() {
             return;
         }
-        let events = self.with_state(|s| std::mem::take(&mut s.events));
+        let events = self.with_state(|s| core::mem::take(&mut s.events));
         if events.is_empty() {
             return;
         }
@@ -358,7 +369,7 @@ impl Inner {
             None if value.is_instance_of::<js::Promise>() => {
                 Err("it returned a Promise; it must return the current token".to_owned())
             }
-            None => Err(format!("it returned {}, not a string", type_of(&value))),
+            None => Err(cat(&["it returned ", &type_of(&value), ", not a string"])),
         }
     }
 
@@ -402,7 +413,7 @@ fn send(weak: Weak<Inner>, id: CommandId, endpoint: Endpoint, params: Params) {
             Err(why) => finish(
                 &weak,
                 id,
-                ApiResult::http(403, Json::String(format!("Token provider failed: {why}"))),
+                ApiResult::http(403, Json::String(cat(&["Token provider failed: ", &why]))),
             ),
         }
     }));
@@ -427,7 +438,11 @@ fn post(url: &str, body: &str, timeout_ms: u32, done: Box<dyn FnOnce(ApiResult)>
     // `FnMut` like the engine timer's closure, so both share one shim.
     let abort = Closure::<dyn FnMut()>::new(move || {
         // An `Error` reason: fetch rejects with it, and its message reaches the engine.
-        let reason = js::Error::new(&format!("No response within {timeout_ms} ms"));
+        let reason = js::Error::new(&cat(&[
+            "No response within ",
+            &uint(timeout_ms.into()),
+            " ms",
+        ]));
         controller.abort(&reason);
     });
     let timer = set_timeout(abort.as_ref().unchecked_ref(), f64::from(timeout_ms));
@@ -504,7 +519,7 @@ impl Options {
         } else {
             let port = port
                 .as_f64()
-                .filter(|p| p.fract() == 0.0 && (1.0..=65_535.0).contains(p))
+                .filter(|p| fract(*p) == 0.0 && (1.0..=65_535.0).contains(p))
                 .ok_or_else(|| {
                     invalid("options.serverless.port must be an integer from 1 to 65535")
                 })?;
@@ -512,7 +527,7 @@ impl Options {
             Some(port as u16)
         };
         let location = ServerlessLocation::resolve(Some(&domain), None, protocol.as_deref(), port)
-            .map_err(|err| invalid(format!("options.serverless.domain: {}", err.message)))?;
+            .map_err(|err| invalid(cat(&["options.serverless.domain: ", &err.message])))?;
 
         let token = function(options, "token")?;
         let on_events = function(options, "onEvents")?;
@@ -531,7 +546,7 @@ impl Options {
                     )
                 })?;
             // Exact: within (0, 2^31).
-            ms.ceil() as u32
+            ceil(ms) as u32
         };
         Ok(Self {
             config,
@@ -551,22 +566,18 @@ fn invalid(message: impl Into<String>) -> ConferenceError {
 /// `object[key]`; a throwing getter or proxy trap is an `invalid_config` error.
 fn get(object: &JsValue, key: &str, path: &str) -> Result<JsValue, ConferenceError> {
     js::reflect_get(object, &JsValue::from_str(key)).map_err(|thrown| {
-        invalid(format!(
-            "{path} could not be read: {}",
-            thrown_message(&thrown)
-        ))
+        invalid(cat(&[
+            path,
+            " could not be read: ",
+            &thrown_message(&thrown),
+        ]))
     })
 }
 
 /// `options[key]`, which must be a function.
 fn function(options: &JsValue, key: &str) -> Result<Function, ConferenceError> {
-    let path = format!("options.{key}");
+    let path = cat(&["options.", key]);
     get(options, key, &path)?
         .dyn_into::<Function>()
-        .map_err(|value| {
-            invalid(format!(
-                "{path} must be a function, got {}",
-                type_of(&value)
-            ))
-        })
+        .map_err(|value| invalid(cat(&[&path, " must be a function, got ", &type_of(&value)])))
 }

@@ -18,11 +18,15 @@
 //! object read as `null`, a `toJSON` method is honoured; a BigInt, a cycle or a throwing getter
 //! anywhere, and a top-level `undefined`, function or symbol, are errors with the caller's code.
 
+use crate::prelude::*;
+
 use wasm_bindgen::prelude::*;
 
+use crate::core::float::{floor, fract};
 use crate::core::float_text::float_text;
 use crate::core::json_out::{to_json, ToJson};
 use crate::core::json_text;
+use crate::core::text::cat;
 use crate::core::{CommandId, Config, CoreError, ErrorCode, Intent, Json, TaskSnapshot};
 use crate::wasm::error::ConferenceError;
 use crate::wasm::js;
@@ -54,17 +58,18 @@ pub(crate) fn from_js(
     let text = js::json_stringify(value).map_err(|thrown| {
         ConferenceError::new(
             code,
-            format!("{what} is not JSON-compatible: {}", thrown_message(&thrown)),
+            cat(&[what, " is not JSON-compatible: ", &thrown_message(&thrown)]),
         )
     })?;
     let Some(text) = text.as_string() else {
         return Err(ConferenceError::new(
             code,
-            format!("{what} must be a JSON value, got {}", type_of(value)),
+            cat(&[what, " must be a JSON value, got ", &type_of(value)]),
         ));
     };
-    json_text::parse(&text)
-        .map_err(|err| ConferenceError::new(code, format!("{what} could not be read: {err}")))
+    json_text::parse(&text).map_err(|err| {
+        ConferenceError::new(code, cat(&[what, " could not be read: ", &err.text()]))
+    })
 }
 
 /// Reads a task snapshot argument (`handleSnapshot` of both classes).
@@ -85,23 +90,23 @@ pub(crate) fn time_ms(value: &JsValue) -> Result<u64, ConferenceError> {
     let ms = value.as_f64().ok_or_else(|| {
         ConferenceError::new(
             ErrorCode::InvalidTime,
-            format!(
-                "nowMs must be a number of milliseconds (Date.now()), got {}",
-                type_of(value)
-            ),
+            cat(&[
+                "nowMs must be a number of milliseconds (Date.now()), got ",
+                &type_of(value),
+            ]),
         )
     })?;
     if !(0.0..=MAX_TIME_MS).contains(&ms) {
         return Err(ConferenceError::new(
             ErrorCode::InvalidTime,
-            format!(
-                "nowMs must be a finite number of milliseconds between 0 and 8.64e15, got {}",
-                show_number(ms)
-            ),
+            cat(&[
+                "nowMs must be a finite number of milliseconds between 0 and 8.64e15, got ",
+                &show_number(ms),
+            ]),
         ));
     }
     // Exact: `ms` is finite, non-negative and below 2^53.
-    Ok(ms.floor() as u64)
+    Ok(floor(ms) as u64)
 }
 
 /// Reads the id of an `api` command: an integer `0 ..= u32::MAX`.
@@ -109,19 +114,19 @@ pub(crate) fn command_id(value: &JsValue) -> Result<CommandId, ConferenceError> 
     let id = value.as_f64().ok_or_else(|| {
         ConferenceError::new(
             ErrorCode::InvalidResult,
-            format!(
-                "id must be the number of an api command, got {}",
-                type_of(value)
-            ),
+            cat(&[
+                "id must be the number of an api command, got ",
+                &type_of(value),
+            ]),
         )
     })?;
-    if id.fract() != 0.0 || !(0.0..=f64::from(CommandId::MAX)).contains(&id) {
+    if fract(id) != 0.0 || !(0.0..=f64::from(CommandId::MAX)).contains(&id) {
         return Err(ConferenceError::new(
             ErrorCode::InvalidResult,
-            format!(
-                "id must be the integer id of an api command, got {}",
-                show_number(id)
-            ),
+            cat(&[
+                "id must be the integer id of an api command, got ",
+                &show_number(id),
+            ]),
         ));
     }
     // Exact: `id` is an integer within the u32 range.

@@ -1,6 +1,8 @@
 //! `ConferenceError`: bad input crossing into JavaScript as a real `Error` with a stable `code`.
 
-use std::fmt;
+use crate::prelude::*;
+
+use core::fmt;
 
 use wasm_bindgen::prelude::*;
 
@@ -50,7 +52,7 @@ impl fmt::Display for ConferenceError {
     }
 }
 
-impl std::error::Error for ConferenceError {}
+impl core::error::Error for ConferenceError {}
 
 impl From<ConferenceError> for JsValue {
     fn from(err: ConferenceError) -> Self {

@@ -3,10 +3,13 @@
 //! the global `fetch` directly (`js::fetch`; an HTTP client crate cost ~8 KB of the module
 //! for this one request); moving to fetch in JS touches this file only.
 
+use crate::prelude::*;
+
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
 use crate::core::json_text;
+use crate::core::text::cat;
 use crate::core::ApiResult;
 use crate::core::Json;
 use crate::wasm::convert::thrown_message;
@@ -35,9 +38,7 @@ impl HttpError {
     fn message(self) -> String {
         match self {
             Self::Network(message) => message,
-            Self::Decode(message) => {
-                format!("the response body could not be read: {message}")
-            }
+            Self::Decode(message) => cat(&["the response body could not be read: ", &message]),
         }
     }
 }

@@ -16,6 +16,8 @@
 //! and checked before the engine changes state, so nothing calls back into JavaScript during a
 //! mutation; bad input is a `ConferenceError`, never a panic, and leaves the engine usable.
 
+use crate::prelude::*;
+
 mod client;
 mod convert;
 mod engine;
@@ -43,25 +45,55 @@ pub use error::ConferenceError;
 /// shows its JS stack with it).
 #[wasm_bindgen(start)]
 pub fn start() {
+    // Debug and test builds link std and report through its panic hook, set here; the release
+    // module (no std) reports from its own panic handler, `panic` below.
+    #[cfg(any(test, debug_assertions))]
     std::panic::set_hook(Box::new(|info| {
-        // What the standard hook prints, built by hand (the hook info's own `Display` is larger).
         let payload = info.payload();
         let message = payload
             .downcast_ref::<&str>()
             .copied()
             .or_else(|| payload.downcast_ref::<String>().map(String::as_str))
             .unwrap_or("Box<dyn Any>");
-        let text = match info.location() {
-            Some(at) => format!(
-                "panicked at {}:{}:{}:\n{message}",
-                at.file(),
-                at.line(),
-                at.column()
-            ),
-            None => format!("panicked:\n{message}"),
-        };
-        js::console_error(&js::Error::new(&text));
+        report_panic(info.location(), message);
     }));
+}
+
+/// The release module's panic handler: reports the panic as std's hook above does, then traps
+/// (`unreachable`, what `panic = "abort"` does), so the call that panicked throws a
+/// `RuntimeError` in JavaScript. A message built from arguments is not formatted (that would link
+/// `core::fmt`): the location names the panic.
+#[cfg(not(any(test, debug_assertions)))]
+#[panic_handler]
+fn panic(info: &core::panic::PanicInfo<'_>) -> ! {
+    use core::sync::atomic::{AtomicBool, Ordering};
+    /// Set while a panic is reported: a panic inside the report traps at once (as std's does).
+    static REPORTING: AtomicBool = AtomicBool::new(false);
+    if !REPORTING.swap(true, Ordering::Relaxed) {
+        let message = info.message().as_str();
+        report_panic(
+            info.location(),
+            message.unwrap_or("(message not formatted)"),
+        );
+        REPORTING.store(false, Ordering::Relaxed);
+    }
+    core::arch::wasm32::unreachable()
+}
+
+/// `console.error` of an `Error` whose message is the panic's location and message, as std's
+/// default hook words them (a console shows its JS stack with it).
+fn report_panic(at: Option<&core::panic::Location<'_>>, message: &str) {
+    use crate::core::text::{cat, push_uint};
+    let mut text = String::from("panicked");
+    if let Some(at) = at {
+        text.push_str(" at ");
+        text.push_str(at.file());
+        text.push(':');
+        push_uint(&mut text, at.line().into());
+        text.push(':');
+        push_uint(&mut text, at.column().into());
+    }
+    js::console_error(&js::Error::new(&cat(&[&text, ":\n", message])));
 }
 
 /// Which build is running: `{ crate: "0.1.0" }`, for support requests and bug reports.

@@ -5,6 +5,8 @@
 //! promise used here settles exactly once, so nothing leaks and nothing is called twice. (An
 //! executor with futures, `spawn_local` and `JsFuture`, cost ~8 KB of the module for this.)
 
+use crate::prelude::*;
+
 use wasm_bindgen::prelude::*;
 
 use crate::wasm::js::{self, Array, Promise};

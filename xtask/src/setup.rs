@@ -33,7 +33,7 @@ pub(crate) struct Needs {
     pub(crate) wasm_bindgen: bool,
     /// Chromium and chromedriver for the wasm browser tests.
     pub(crate) browser: bool,
-    /// `npm ci` in `js/` (TypeScript, esbuild, the Flex typings, React, Playwright).
+    /// `npm ci` in `js/` (TypeScript, esbuild, the Flex typings, React, Playwright), and `xz`.
     pub(crate) npm: bool,
 }
 
@@ -75,6 +75,7 @@ pub(crate) fn run(needs: Needs) -> Result<Duration> {
     }
     if needs.npm {
         ensure_node_modules()?;
+        ensure_xz()?;
     }
     Ok(start.elapsed())
 }
@@ -267,6 +268,17 @@ fn ensure_browser() -> Result<()> {
             Err(format!(
                 "apt-get succeeded but {CHROMIUM} or {DEBIAN_CHROMEDRIVER} is still missing"
             ))
+        }
+    })
+}
+
+/// `xz` (Debian's `xz-utils`), which packs the module for the npm package (js/build.mjs).
+fn ensure_xz() -> Result<()> {
+    ensure("xz (apt xz-utils)", find_program("xz").is_some(), || {
+        apt_install(&["xz-utils"])?;
+        match find_program("xz") {
+            Some(_) => Ok(()),
+            None => Err("apt-get succeeded but `xz` is still not on PATH".to_owned()),
         }
     })
 }

@@ -2,6 +2,8 @@
 //! an ambiguous failure, status polling with back-off and a lifetime cap, cancel, and the end of
 //! tracking once the leg joins or ends.
 
+use crate::prelude::*;
+
 use super::{Conference, Purpose};
 use crate::api::{ApiFailure, CallProperties, CallStatus, Endpoint, Params, ParticipantInfo};
 use crate::core::command::object;
@@ -11,6 +13,7 @@ use crate::core::error::{CoreError, ErrorCode};
 use crate::core::intent::IntentOutcome;
 use crate::core::notification as note;
 use crate::core::snapshot::TaskSnapshot;
+use crate::core::text::{cat, push_hex, uint};
 use crate::core::value::Json;
 
 /// How long after the ring timeout an unanswered leg is still tracked.
@@ -132,7 +135,8 @@ impl Conference {
         }
         self.seq += 1;
         let seq = self.seq;
-        let label = format!("fc-{seq}-{:012x}", self.rng.next_u64() >> 16);
+        let mut label = cat(&["fc-", &uint(seq.into()), "-"]);
+        push_hex(&mut label, self.rng.next_u64() >> 16, 12);
         self.adds.push(Add {
             seq,
             label,

@@ -12,6 +12,8 @@
 //! With a leg still ringing the agent must first confirm "leave and keep the others connected";
 //! that leg keeps its create value (`false`) until a reconciler can update it.
 
+use crate::prelude::*;
+
 use super::adds::AddPhase;
 use super::reconcile::HOLD_KNOWN_MS;
 use super::{Conference, Purpose};

@@ -1,5 +1,7 @@
 //! The engine: one [`Conference`] per Flex voice task.
 
+use crate::prelude::*;
+
 mod adds;
 mod guard;
 mod ops;
@@ -21,6 +23,7 @@ use crate::core::value::Json;
 
 pub use view::{ConferenceView, ConnectingView, LegView};
 
+use crate::core::text::{cat, uint};
 use adds::Add;
 use guard::Guard;
 use ops::Op;
@@ -113,10 +116,13 @@ impl Conference {
             if *bound != snap.task_sid {
                 return Err(CoreError::new(
                     ErrorCode::TaskMismatch,
-                    format!(
-                        "this engine serves task {bound}; create one engine per task (got {})",
-                        snap.task_sid
-                    ),
+                    cat(&[
+                        "this engine serves task ",
+                        bound,
+                        "; create one engine per task (got ",
+                        &snap.task_sid,
+                        ")",
+                    ]),
                 ));
             }
         }
@@ -169,7 +175,11 @@ impl Conference {
         let Some(request) = self.in_flight.remove(&id) else {
             return Err(CoreError::new(
                 ErrorCode::InvalidResult,
-                format!("no api command with id {id} is awaiting a result"),
+                cat(&[
+                    "no api command with id ",
+                    &uint(id.into()),
+                    " is awaiting a result",
+                ]),
             ));
         };
         self.advance(now);
@@ -278,7 +288,7 @@ impl Conference {
     /// Runs everything that is due, then reconciles. Idempotent.
     fn drive(&mut self) {
         let now = self.now;
-        let (due, later): (Vec<_>, Vec<_>) = std::mem::take(&mut self.delayed)
+        let (due, later): (Vec<_>, Vec<_>) = core::mem::take(&mut self.delayed)
             .into_iter()
             .partition(|(at, _)| *at <= now);
         self.delayed = later;

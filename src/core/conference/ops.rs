@@ -2,6 +2,8 @@
 //! (SPEC §3.8): REST for `unknown` legs and for removing the customer, native Flex for workers,
 //! never a native hold on an `unknown` target. Holds set the flag first (C2).
 
+use crate::prelude::*;
+
 use super::reconcile::{bool_str, HOLD_KNOWN_MS};
 use super::{Conference, Purpose};
 use crate::api::{ApiFailure, Endpoint, Params};
@@ -12,6 +14,7 @@ use crate::core::intent::{IntentOutcome, NativeHold};
 use crate::core::monitor::LegPolicy;
 use crate::core::notification as note;
 use crate::core::snapshot::{Participant, ParticipantKind};
+use crate::core::text::cat;
 use crate::core::value::Json;
 
 /// How long a hold may wait for its flag write before it is given up.
@@ -164,7 +167,7 @@ impl Conference {
             return IntentOutcome::refused(
                 CoreError::new(
                     ErrorCode::UnsupportedTarget,
-                    format!("A {} leg can't be muted from here.", p.kind.as_str()),
+                    cat(&["A ", p.kind.as_str(), " leg can't be muted from here."]),
                 ),
                 false,
             );
@@ -212,7 +215,7 @@ impl Conference {
                 return IntentOutcome::refused(
                     CoreError::new(
                         ErrorCode::UnsupportedTarget,
-                        format!("A {} leg can't be removed from here.", p.kind.as_str()),
+                        cat(&["A ", p.kind.as_str(), " leg can't be removed from here."]),
                     ),
                     true,
                 )
@@ -406,7 +409,7 @@ impl Conference {
             None => Err(IntentOutcome::refused(
                 CoreError::new(
                     ErrorCode::UnknownParticipant,
-                    format!("No participant {call_sid} is on this call."),
+                    cat(&["No participant ", call_sid, " is on this call."]),
                 ),
                 true,
             )),

@@ -2,6 +2,8 @@
 //! being written, and when to try again. Writes go only where desired ≠ known; the newest desired
 //! value wins (R4); 20404 ends the leg (R6).
 
+use crate::prelude::*;
+
 use super::{Conference, Purpose, WorkaroundStep};
 use crate::api::{ApiFailure, Endpoint, Params, ParticipantInfo, RetryDecision};
 use crate::core::monitor::{self, LegPolicy};

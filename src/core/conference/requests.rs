@@ -1,6 +1,8 @@
 //! Requests: what each one is for, sending, request-level retries, and routing results to the
 //! part of the engine that asked.
 
+use crate::prelude::*;
+
 use super::Conference;
 use crate::api::{ApiFailure, Endpoint, Params, RetryDecision};
 use crate::core::command::{Command, CommandId};

@@ -1,6 +1,8 @@
 //! What the UI renders: connecting legs, per-leg pending operations and confirmed flags, and
 //! whether the agent can leave without ending the call.
 
+use crate::prelude::*;
+
 use super::adds::AddPhase;
 use super::Conference;
 use crate::core::config::Mode;
