@@ -17,6 +17,7 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { gzipSync, constants } from "node:zlib";
 import { createRequire } from "node:module";
+import { shortenNames } from "./wasm-names.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const require = createRequire(import.meta.url);
@@ -29,10 +30,14 @@ if (!bindgenDir || !pkgDir) {
 const generated = join(here, "generated");
 rmSync(generated, { recursive: true, force: true });
 mkdirSync(generated, { recursive: true });
-for (const file of ["flex_conference.js", "flex_conference.d.ts"]) {
-  cpSync(join(bindgenDir, file), join(generated, file));
-}
-const wasm = readFileSync(join(bindgenDir, "flex_conference_bg.wasm"));
+cpSync(join(bindgenDir, "flex_conference.d.ts"), join(generated, "flex_conference.d.ts"));
+// Short import/export names in the module and the glue (js/wasm-names.mjs).
+const named = shortenNames(
+  readFileSync(join(bindgenDir, "flex_conference_bg.wasm")),
+  readFileSync(join(bindgenDir, "flex_conference.js"), "utf8"),
+);
+writeFileSync(join(generated, "flex_conference.js"), named.glue);
+const wasm = Buffer.from(named.wasm);
 // LZMA packs the module ~10% tighter than the best deflate (measured 2026-12-07 on 134,051 bytes:
 // zopfli 51,964, xz 46,867), more than the shim's decoder (src/lzma.ts) weighs. xz writes a raw
 // LZMA1 stream; lc/lp/pb chosen by measurement (lc=3,lp=0,pb=2: 47,001; lc=4,pb=0: 46,935;
