@@ -21,7 +21,7 @@ use crate::api::{ApiFailure, Endpoint, Params, ParticipantInfo};
 use crate::core::command::failure_context;
 use crate::core::config::Mode;
 use crate::core::intent::IntentOutcome;
-use crate::core::monitor::{self, LegPolicy};
+use crate::core::monitor;
 use crate::core::notification as note;
 use crate::core::snapshot::{ParticipantKind, TaskSnapshot};
 use crate::core::sorted::SortedSet;
@@ -156,77 +156,91 @@ impl Conference {
 
     /// Moves the guard on: unholds, then flags, then (with extensions) read-back, then release.
     pub(super) fn drive_guard(&mut self) {
-        let Some(mut guard) = self.guard.clone() else {
+        let Some(deadline) = self.guard.as_ref().map(|g| g.deadline) else {
             return;
         };
-        if self.now >= guard.deadline {
+        if self.now >= deadline {
             self.abort_guard("timeout", None);
             return;
         }
         let Some(conference) = self.conference_sid().map(str::to_owned) else {
             return;
         };
-        let Some(snap) = self.snap.clone() else {
+        // Worked on outside `self` (nothing it calls reads the guard), put back unless done.
+        let Some(mut guard) = self.guard.take() else {
             return;
+        };
+        if self.guard_step(&mut guard, &conference) {
+            self.answer_hangup(true, "guarded");
+        } else {
+            self.guard = Some(guard);
+        }
+    }
+
+    /// One step of [`drive_guard`](Self::drive_guard); true when the hang-up may go on.
+    fn guard_step(&mut self, guard: &mut Guard, conference: &str) -> bool {
+        let Some(snap) = self.snap.as_ref() else {
+            return false;
         };
         // Parties may have left since the plan was made (late Flex events, 20404s): with fewer
         // than two staying behind and nothing ringing, my leaving must end the call instead.
         if guard.keep {
             // Who stays behind now: legs may have joined (a ringing leg answered) or left.
-            let (targets, unaddressable) = staying_behind(&snap);
+            let (targets, unaddressable) = staying_behind(snap);
             let staying = targets.len() + unaddressable;
             guard.targets = targets;
             guard.unaddressable = unaddressable;
-            self.guard = Some(guard.clone());
-            if staying < 2 && self.ringing(&snap) == 0 {
+            if staying < 2 && self.ringing(snap) == 0 {
                 guard.keep = false;
                 guard.targets.clear();
                 guard.me = guard.me.take().map(|(c, _)| (c, true));
-                self.guard = Some(guard.clone());
             }
         }
         let mut settled = true;
-        let mut wanted: Vec<(String, bool, ParticipantKind)> = Vec::new();
+        let mut wanted: Vec<(String, bool)> = Vec::new();
         for call_sid in &guard.targets {
-            let Some(p) = snap.find(call_sid).filter(|p| p.is_live()) else {
+            let Some((worker, held)) = self
+                .snap
+                .as_ref()
+                .and_then(|s| s.find(call_sid))
+                .filter(|p| p.is_live())
+                .map(|p| (p.kind == ParticipantKind::Worker, self.is_held_now(p)))
+            else {
                 continue;
             };
             if self.legs.get(call_sid).is_some_and(|l| l.gone) {
                 continue;
             }
-            if self.is_held_now(p) && !guard.unheld.contains(call_sid) {
+            if held && !guard.unheld.contains(call_sid) {
                 if !guard.unhold {
                     // XWT: Flex owns holds. Twilio ignores a held leg's flag, but Flex's view may
                     // lag an unhold: write it anyway, without holding the hang-up back for it.
-                    self.write_flag(
-                        &LegPolicy {
-                            call_sid: call_sid.clone(),
-                            kind: p.kind.clone(),
-                            desired: true,
-                        },
-                        false,
-                    );
+                    self.write_flag(call_sid, worker, true, false);
                     continue;
                 }
                 settled = false;
-                self.guard_unhold(&conference, call_sid);
+                self.guard_unhold(&mut guard.unholding, conference, call_sid);
                 continue;
             }
             if guard.keep {
-                wanted.push((call_sid.clone(), true, p.kind.clone()));
+                wanted.push((call_sid.clone(), true));
             }
         }
         if let Some((call_sid, value)) = &guard.me {
-            let held = snap.find(call_sid).is_some_and(|p| self.is_held_now(p));
+            let held = self
+                .snap
+                .as_ref()
+                .and_then(|s| s.find(call_sid))
+                .is_some_and(|p| self.is_held_now(p));
             if self.legs.get(call_sid).is_some_and(|l| l.gone) {
                 // Gone already: nothing to write.
             } else if held && !guard.unheld.contains(call_sid) {
                 // A colleague put me on hold: a held leg's flag can't be written, so come off
                 // hold first.
                 settled = false;
-                self.guard_unhold(&conference, call_sid);
+                self.guard_unhold(&mut guard.unholding, conference, call_sid);
             } else {
-                wanted.push((call_sid.clone(), *value, ParticipantKind::Worker));
+                wanted.push((call_sid.clone(), *value));
             }
         }
         // Ringing legs may answer while the guard works; one that answered stays behind too and
@@ -242,33 +256,25 @@ impl Conference {
                     ringing.push((add.seq, *polling))
                 }
                 AddPhase::Answered { call_sid } if guard.keep => {
-                    wanted.push((call_sid.clone(), true, ParticipantKind::Unknown));
+                    wanted.push((call_sid.clone(), true));
                 }
                 _ => {}
             }
         }
-        for (call_sid, value, kind) in &wanted {
+        for (call_sid, value) in &wanted {
             let leg = self.legs.or_default(call_sid.clone());
             if leg.blocked.is_some_and(|b| b != *value) {
                 leg.blocked = None;
             }
             if leg.confirmed != Some(*value) || leg.writing.is_some() {
                 settled = false;
-                self.write_flag(
-                    &LegPolicy {
-                        call_sid: call_sid.clone(),
-                        kind: kind.clone(),
-                        desired: *value,
-                    },
-                    false,
-                );
+                // Not held (`false`): the kind only matters for the hold workaround.
+                self.write_flag(call_sid, false, *value, false);
             }
         }
         if !settled {
-            if let Some(g) = self.guard.as_mut() {
-                g.polled.clear();
-            }
-            return;
+            guard.polled.clear();
+            return false;
         }
         let mut checking = false;
         for (seq, polling) in ringing {
@@ -280,36 +286,32 @@ impl Conference {
             }
         }
         if checking {
-            return;
+            return false;
         }
         if self.config.extensions {
             let mut pending = false;
-            for (call_sid, _, _) in &wanted {
+            for (call_sid, _) in &wanted {
                 if guard.verified.contains(call_sid) {
                     continue;
                 }
                 pending = true;
-                if !guard.verifying.contains(call_sid) {
+                if guard.verifying.insert(call_sid.clone()) {
                     self.send(
                         Endpoint::GetParticipant,
                         Params::new()
-                            .with("conference", conference.as_str())
+                            .with("conference", conference)
                             .with("participant", call_sid.as_str()),
                         Purpose::GuardVerify {
                             call_sid: call_sid.clone(),
                         },
                     );
-                    if let Some(g) = self.guard.as_mut() {
-                        g.verifying.insert(call_sid.clone());
-                    }
                 }
             }
             if pending {
-                return;
+                return false;
             }
         }
-        self.guard = None;
-        self.answer_hangup(true, "guarded");
+        true
     }
 
     /// Legs still ringing: this engine's adds, and native transfer legs Flex shows connecting.
@@ -323,11 +325,13 @@ impl Conference {
     }
 
     /// Takes a leg off hold through REST, once per guard.
-    fn guard_unhold(&mut self, conference: &str, call_sid: &str) {
-        let Some(g) = self.guard.as_mut() else {
-            return;
-        };
-        if !g.unholding.insert(call_sid.to_owned()) {
+    fn guard_unhold(
+        &mut self,
+        unholding: &mut SortedSet<String>,
+        conference: &str,
+        call_sid: &str,
+    ) {
+        if !unholding.insert(call_sid.to_owned()) {
             return;
         }
         self.send(

@@ -11,7 +11,6 @@ use crate::core::command::object;
 use crate::core::config::Mode;
 use crate::core::error::{CoreError, ErrorCode};
 use crate::core::intent::{IntentOutcome, NativeHold};
-use crate::core::monitor::LegPolicy;
 use crate::core::notification as note;
 use crate::core::snapshot::{Participant, ParticipantKind};
 use crate::core::text::cat;
@@ -292,16 +291,8 @@ impl Conference {
                 self.notify_failure(note::HOLD_FAILED, &failure, &[]);
                 continue;
             }
-            let policy = LegPolicy {
-                call_sid: op.call_sid.clone(),
-                kind: self
-                    .snap
-                    .as_ref()
-                    .and_then(|s| s.find(&op.call_sid))
-                    .map_or(ParticipantKind::Customer, |p| p.kind.clone()),
-                desired: false,
-            };
-            self.write_flag(&policy, false);
+            // Not held (`false`): the kind only matters for the hold workaround.
+            self.write_flag(&op.call_sid, false, false, false);
         }
         let stale: Vec<(u32, OpKind, String)> = self
             .ops

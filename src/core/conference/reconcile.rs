@@ -6,7 +6,7 @@ use crate::prelude::*;
 
 use super::{Conference, Purpose, WorkaroundStep};
 use crate::api::{ApiFailure, Endpoint, Params, ParticipantInfo, RetryDecision};
-use crate::core::monitor::{self, LegPolicy};
+use crate::core::monitor;
 use crate::core::notification as note;
 use crate::core::snapshot::ParticipantKind;
 use crate::core::value::Json;
@@ -145,28 +145,32 @@ impl Conference {
                 leg.hold_intent_until.is_some() && known != Some(false)
             };
             if needed {
-                self.write_flag(&policy, held);
+                self.write_flag(
+                    &policy.call_sid,
+                    policy.kind == ParticipantKind::Worker,
+                    policy.desired,
+                    held,
+                );
             }
         }
     }
 
-    /// Writes a leg's flag unless a write is in flight, backing off, blocked, or the leg is held
+    /// Writes a leg's flag (`worker`: a worker leg, never worked around) unless a write is in flight, backing off, blocked, or the leg is held
     /// (then the hold workaround runs when configured, else the leg waits for its unhold).
-    pub(super) fn write_flag(&mut self, policy: &LegPolicy, held: bool) {
+    pub(super) fn write_flag(&mut self, call_sid: &str, worker: bool, desired: bool, held: bool) {
         let Some(conference) = self.conference_sid().map(str::to_owned) else {
             return;
         };
-        if !self.is_live(&policy.call_sid) && !self.is_answered_add(&policy.call_sid) {
+        if !self.is_live(call_sid) && !self.is_answered_add(call_sid) {
             return;
         }
-        let workaround_allowed =
-            self.config.hold_workaround && policy.kind != ParticipantKind::Worker;
-        let leg = self.legs.or_default(policy.call_sid.clone());
+        let workaround_allowed = self.config.hold_workaround && !worker;
+        let leg = self.legs.or_default(call_sid.to_owned());
         if leg.gone
             || leg.writing.is_some()
             || leg.workaround
-            || leg.confirmed == Some(policy.desired)
-            || leg.blocked == Some(policy.desired)
+            || leg.confirmed == Some(desired)
+            || leg.blocked == Some(desired)
             || leg.auth_blocked
             || leg.retry_at.is_some()
         {
@@ -174,7 +178,7 @@ impl Conference {
         }
         let params = Params::new()
             .with("conference", conference)
-            .with("participant", policy.call_sid.as_str());
+            .with("participant", call_sid);
         if held {
             if workaround_allowed {
                 leg.workaround = true;
@@ -184,7 +188,7 @@ impl Conference {
                     Endpoint::HoldParticipant,
                     params.with("hold", "false"),
                     Purpose::Workaround {
-                        call_sid: policy.call_sid.clone(),
+                        call_sid: call_sid.to_owned(),
                         step: WorkaroundStep::Unhold,
                         run,
                     },
@@ -192,14 +196,14 @@ impl Conference {
             }
             return;
         }
-        leg.writing = Some(policy.desired);
+        leg.writing = Some(desired);
         leg.writing_since = self.now;
         self.send(
             Endpoint::UpdateParticipant,
-            params.with("endConferenceOnExit", bool_str(policy.desired)),
+            params.with("endConferenceOnExit", bool_str(desired)),
             Purpose::Flag {
-                call_sid: policy.call_sid.clone(),
-                value: policy.desired,
+                call_sid: call_sid.to_owned(),
+                value: desired,
             },
         );
     }
