@@ -16,18 +16,22 @@ impl Params {
     }
 
     /// Adds a field (replacing an earlier one of the same key).
-    pub fn with(self, key: &str, value: impl Into<String>) -> Self {
-        self.with_string(key, value.into())
-    }
-
-    /// [`Params::with`] after the conversion: one copy for every value type.
     #[inline(never)]
-    fn with_string(mut self, key: &str, value: String) -> Self {
+    pub fn with(mut self, key: &str, value: &str) -> Self {
+        let value = value.to_owned();
         match self.0.iter_mut().find(|(k, _)| k == key) {
             Some(slot) => slot.1 = value,
             None => self.0.push((key.to_owned(), value)),
         }
         self
+    }
+
+    /// `conference` and `participant`: the fields of every request about one leg.
+    #[inline(never)]
+    pub fn leg(conference: &str, participant: &str) -> Self {
+        Self::new()
+            .with("conference", conference)
+            .with("participant", participant)
     }
 
     /// Adds a field when `value` is `Some`.

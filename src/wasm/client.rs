@@ -398,7 +398,7 @@ fn send(weak: Weak<Inner>, id: CommandId, endpoint: Endpoint, params: Params) {
             inner.token().map(|token| {
                 (
                     inner.location.url(endpoint),
-                    params.with("Token", token).encode(),
+                    params.with("Token", &token).encode(),
                     inner.request_timeout_ms,
                 )
             })

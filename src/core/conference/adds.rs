@@ -244,7 +244,7 @@ impl Conference {
         for (seq, call_sid) in polls {
             self.send(
                 Endpoint::GetCallProperties,
-                Params::new().with("callSid", call_sid),
+                Params::new().with("callSid", &call_sid),
                 Purpose::Poll { add: seq },
             );
         }
@@ -293,9 +293,7 @@ impl Conference {
             self.set_phase(seq, AddPhase::LookingUp);
             self.send(
                 Endpoint::GetParticipant,
-                Params::new()
-                    .with("conference", conference)
-                    .with("participant", label),
+                Params::leg(&conference, &label),
                 Purpose::Lookup { add: seq },
             );
             return;
@@ -380,7 +378,7 @@ impl Conference {
         let call_sid = call_sid.clone();
         self.send(
             Endpoint::GetCallProperties,
-            Params::new().with("callSid", call_sid),
+            Params::new().with("callSid", &call_sid),
             Purpose::Poll { add: seq },
         );
     }
@@ -544,9 +542,7 @@ impl Conference {
     fn send_remove(&mut self, seq: u32, conference: &str, call_sid: &str) {
         self.send(
             Endpoint::RemoveParticipant,
-            Params::new()
-                .with("conference", conference)
-                .with("participant", call_sid),
+            Params::leg(conference, call_sid),
             Purpose::Cancel { add: seq },
         );
     }

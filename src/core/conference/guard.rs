@@ -298,9 +298,7 @@ impl Conference {
                 if guard.verifying.insert(call_sid.clone()) {
                     self.send(
                         Endpoint::GetParticipant,
-                        Params::new()
-                            .with("conference", conference)
-                            .with("participant", call_sid.as_str()),
+                        Params::leg(conference, call_sid.as_str()),
                         Purpose::GuardVerify {
                             call_sid: call_sid.clone(),
                         },
@@ -336,10 +334,7 @@ impl Conference {
         }
         self.send(
             Endpoint::HoldParticipant,
-            Params::new()
-                .with("conference", conference)
-                .with("participant", call_sid)
-                .with("hold", "false"),
+            Params::leg(conference, call_sid).with("hold", "false"),
             Purpose::GuardUnhold {
                 call_sid: call_sid.to_owned(),
             },

@@ -184,10 +184,7 @@ impl Conference {
         );
         self.send(
             Endpoint::MuteParticipant,
-            Params::new()
-                .with("conference", conference)
-                .with("participant", call_sid)
-                .with("muted", bool_str(muted)),
+            Params::leg(&conference, call_sid).with("muted", bool_str(muted)),
             Purpose::Op { op: seq },
         );
         IntentOutcome::taken_over()
@@ -229,9 +226,7 @@ impl Conference {
         let seq = self.start_op(call_sid, OpKind::Kick, OpStep::Sending);
         self.send(
             Endpoint::RemoveParticipant,
-            Params::new()
-                .with("conference", conference)
-                .with("participant", call_sid),
+            Params::leg(&conference, call_sid),
             Purpose::Op { op: seq },
         );
         IntentOutcome::taken_over()
@@ -362,10 +357,7 @@ impl Conference {
         };
         let kind = if hold { OpKind::Hold } else { OpKind::Unhold };
         let seq = self.start_op(call_sid, kind, OpStep::Sending);
-        let mut params = Params::new()
-            .with("conference", conference)
-            .with("participant", call_sid)
-            .with("hold", bool_str(hold));
+        let mut params = Params::leg(&conference, call_sid).with("hold", bool_str(hold));
         if hold {
             params = params.with_opt("holdUrl", self.config.hold_url.as_deref());
         }

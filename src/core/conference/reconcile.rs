@@ -176,9 +176,7 @@ impl Conference {
         {
             return;
         }
-        let params = Params::new()
-            .with("conference", conference)
-            .with("participant", call_sid);
+        let params = Params::leg(&conference, call_sid);
         if held {
             if workaround_allowed {
                 leg.workaround = true;
@@ -311,9 +309,7 @@ impl Conference {
         if self.legs.get(call_sid).map(|l| l.workaround_run) != Some(run) {
             return;
         }
-        let params = Params::new()
-            .with("conference", conference)
-            .with("participant", call_sid);
+        let params = Params::leg(&conference, call_sid);
         let purpose = |step| Purpose::Workaround {
             call_sid: call_sid.to_owned(),
             step,
