@@ -57,26 +57,6 @@ impl<K: Ord, V> SortedMap<K, V> {
         Some(&mut self.entries[i].1)
     }
 
-    /// Sets `key` to `value`, returning the value it replaces.
-    pub(crate) fn insert(&mut self, key: K, value: V) -> Option<V> {
-        match self.find(&key) {
-            Ok(i) => Some(core::mem::replace(&mut self.entries[i].1, value)),
-            Err(i) => {
-                self.entries.insert(i, (key, value));
-                None
-            }
-        }
-    }
-
-    /// Removes `key`, returning its value.
-    pub(crate) fn remove<Q: Ord + ?Sized>(&mut self, key: &Q) -> Option<V>
-    where
-        K: Borrow<Q>,
-    {
-        let i = self.find(key).ok()?;
-        Some(self.entries.remove(i).1)
-    }
-
     /// The value of `key`, inserted as `V::default()` first when absent (`entry(key).or_default()`).
     pub(crate) fn or_default(&mut self, key: K) -> &mut V
     where
@@ -196,10 +176,10 @@ mod tests {
     #[test]
     fn the_map_keeps_its_keys_sorted_and_unique() {
         let mut map = SortedMap::new();
-        assert_eq!(map.insert("b".to_owned(), 2), None);
-        assert_eq!(map.insert("a".to_owned(), 1), None);
-        assert_eq!(map.insert("c".to_owned(), 3), None);
-        assert_eq!(map.insert("b".to_owned(), 20), Some(2));
+        *map.or_default("b".to_owned()) = 2;
+        *map.or_default("a".to_owned()) = 1;
+        *map.or_default("c".to_owned()) = 3;
+        *map.or_default("b".to_owned()) = 20;
         assert_eq!(map.values().copied().collect::<Vec<_>>(), [1, 20, 3]);
         assert_eq!(map.get("b"), Some(&20));
         assert_eq!(map.get("d"), None);
@@ -212,9 +192,7 @@ mod tests {
             map.values().copied().collect::<Vec<_>>(),
             [111, 120, 103, 104]
         );
-        assert_eq!(map.remove("c"), Some(103));
-        assert_eq!(map.remove("c"), None);
-        map.retain(|k, _| k != "a");
+        map.retain(|k, _| k != "a" && k != "c");
         assert_eq!(format!("{map:?}"), r#"{"b": 120, "d": 104}"#);
         if let Some(v) = map.get_mut("d") {
             *v = 0;

@@ -392,7 +392,9 @@ impl Conference {
 
     pub(super) fn on_poll_result(&mut self, seq: u32, outcome: Result<Json, ApiFailure>) {
         if let Some(guard) = self.guard.as_mut() {
-            guard.polled.insert(seq);
+            if !guard.polled.contains(&seq) {
+                guard.polled.push(seq);
+            }
         }
         let max = self.config.poll_max_ms;
         let now = self.now;

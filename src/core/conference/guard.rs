@@ -42,7 +42,7 @@ pub(super) struct Guard {
     /// Live parties staying behind that Flex shows without a call SID (counted, not written).
     unaddressable: usize,
     /// Ringing adds whose status was checked once since the guard started.
-    pub(super) polled: SortedSet<u32>,
+    pub(super) polled: Vec<u32>,
     unholding: SortedSet<String>,
     unheld: SortedSet<String>,
     verifying: SortedSet<String>,
@@ -146,7 +146,7 @@ impl Conference {
             targets,
             me,
             unhold,
-            polled: SortedSet::new(),
+            polled: Vec::new(),
             unholding: SortedSet::new(),
             unheld: SortedSet::new(),
             verifying: SortedSet::new(),

@@ -72,7 +72,9 @@ pub struct Conference {
     departed: SortedSet<String>,
     adds: Vec<Add>,
     ops: Vec<Op>,
-    in_flight: SortedMap<CommandId, Request>,
+    /// Requests awaiting their result, by command id. (The type of `delayed`: one set of `Vec`
+    /// code for both.)
+    in_flight: Vec<(u64, Request)>,
     delayed: Vec<(u64, Request)>,
     guard: Option<Guard>,
     leaving_until: Option<u64>,
@@ -100,7 +102,7 @@ impl Conference {
             departed: SortedSet::new(),
             adds: Vec::new(),
             ops: Vec::new(),
-            in_flight: SortedMap::new(),
+            in_flight: Vec::new(),
             delayed: Vec::new(),
             guard: None,
             leaving_until: None,
@@ -172,7 +174,7 @@ impl Conference {
         result: ApiResult,
         now: u64,
     ) -> Result<(), CoreError> {
-        let Some(request) = self.in_flight.remove(&id) else {
+        let Some(request) = take_keyed(&mut self.in_flight, id.into()) else {
             return Err(CoreError::new(
                 ErrorCode::InvalidResult,
                 cat(&[
@@ -288,11 +290,9 @@ impl Conference {
     /// Runs everything that is due, then reconciles. Idempotent.
     fn drive(&mut self) {
         let now = self.now;
-        let (due, later): (Vec<_>, Vec<_>) = core::mem::take(&mut self.delayed)
-            .into_iter()
-            .partition(|(at, _)| *at <= now);
-        self.delayed = later;
-        for (_, request) in due {
+        // Due requests leave `delayed` in order; resending never delays anything.
+        while let Some(i) = self.delayed.iter().position(|(at, _)| *at <= now) {
+            let (_, request) = self.delayed.remove(i);
             if self.still_wanted(&request.purpose) {
                 self.resend(request);
             } else if let Purpose::Workaround { call_sid, .. } = &request.purpose {
@@ -411,4 +411,10 @@ impl Conference {
     fn mode(&self) -> Mode {
         self.config.mode()
     }
+}
+
+/// Removes and returns the request stored under `key`.
+fn take_keyed(requests: &mut Vec<(u64, Request)>, key: u64) -> Option<Request> {
+    let i = requests.iter().position(|(k, _)| *k == key)?;
+    Some(requests.remove(i).1)
 }

@@ -99,7 +99,7 @@ impl Conference {
             endpoint: request.endpoint,
             params: request.params.clone(),
         });
-        self.in_flight.insert(id, request);
+        self.in_flight.push((id.into(), request));
         id
     }
 
