@@ -114,17 +114,13 @@ pub fn is_reconciler(snap: &TaskSnapshot, my_worker_sid: Option<&str>) -> bool {
         return false;
     };
     let mine = me.worker_sid.as_deref().or(my_worker_sid);
-    let workers: Vec<&Participant> = snap
-        .live()
-        .into_iter()
-        .filter(|p| p.kind == ParticipantKind::Worker)
-        .collect();
+    let live = snap.live();
+    let workers = live.iter().filter(|p| p.kind == ParticipantKind::Worker);
     match mine {
         Some(mine) => workers
-            .iter()
             .filter_map(|p| p.worker_sid.as_deref())
             .all(|other| other >= mine),
-        None => workers.len() == 1,
+        None => workers.count() == 1,
     }
 }
 

@@ -245,12 +245,9 @@ impl Inner {
         if self.freed.get() {
             return;
         }
-        let (commands, view) = self.with_state(|s| {
-            let commands: Vec<Command> = core::iter::from_fn(|| s.engine.poll_command()).collect();
-            (commands, s.engine.view())
-        });
         let mut events = Vec::new();
-        for command in commands {
+        // Taken one at a time: carrying a command out only queues a microtask or builds a value.
+        while let Some(command) = self.with_state(|s| s.engine.poll_command()) {
             match command {
                 Command::Api {
                     id,
@@ -263,6 +260,7 @@ impl Inner {
                 other => events.push(to_js(&other)),
             }
         }
+        let view = self.with_state(|s| s.engine.view());
         // Compared as JSON text (cheaper in wasm size than comparing Rust values).
         let text = to_json(&ViewEvent { view: &view });
         let changed = self.with_state(|s| {

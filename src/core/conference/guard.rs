@@ -63,7 +63,7 @@ impl Conference {
             self.answer_hangup(true, "not_guarded");
             return IntentOutcome::native();
         };
-        let Some(me) = snap.me().cloned() else {
+        let Some(me) = snap.me() else {
             self.answer_hangup(true, "not_guarded");
             return IntentOutcome::native();
         };

@@ -12,7 +12,7 @@ use crate::core::config::Mode;
 use crate::core::error::{CoreError, ErrorCode};
 use crate::core::intent::{IntentOutcome, NativeHold};
 use crate::core::notification as note;
-use crate::core::snapshot::{Participant, ParticipantKind};
+use crate::core::snapshot::ParticipantKind;
 use crate::core::text::cat;
 use crate::core::value::Json;
 
@@ -85,18 +85,16 @@ impl Op {
 
 impl Conference {
     pub(super) fn hold(&mut self, call_sid: &str, native: NativeHold) -> IntentOutcome {
-        let p = match self.target(call_sid) {
-            Ok(p) => p,
+        let (kind, held) = match self.target(call_sid) {
+            Ok(t) => t,
             Err(refusal) => return refusal,
         };
         if let Some(busy) = self.busy(call_sid) {
             return busy;
         }
         let full = self.mode() == Mode::Full;
-        match p.kind {
-            ParticipantKind::Customer
-                if full && self.config.pre_hold_flag && !self.is_held_now(&p) =>
-            {
+        match kind {
+            ParticipantKind::Customer if full && self.config.pre_hold_flag && !held => {
                 let until = self.now + OP_TIMEOUT_MS;
                 let leg = self.legs.or_default(call_sid.to_owned());
                 leg.hold_intent_until = Some(until);
@@ -128,8 +126,8 @@ impl Conference {
     }
 
     pub(super) fn unhold(&mut self, call_sid: &str) -> IntentOutcome {
-        let p = match self.target(call_sid) {
-            Ok(p) => p,
+        let (kind, _) = match self.target(call_sid) {
+            Ok(t) => t,
             Err(refusal) => return refusal,
         };
         if let Some(busy) = self.busy(call_sid) {
@@ -138,7 +136,7 @@ impl Conference {
         if let Some(leg) = self.legs.get_mut(call_sid) {
             leg.hold_intent_until = None;
         }
-        match p.kind {
+        match kind {
             ParticipantKind::Unknown if self.mode() == Mode::Full => {
                 self.send_hold(call_sid, false);
                 IntentOutcome::taken_over()
@@ -155,18 +153,18 @@ impl Conference {
     }
 
     pub(super) fn mute(&mut self, call_sid: &str, muted: bool) -> IntentOutcome {
-        let p = match self.target(call_sid) {
-            Ok(p) => p,
+        let (kind, _) = match self.target(call_sid) {
+            Ok(t) => t,
             Err(refusal) => return refusal,
         };
         if !matches!(
-            p.kind,
+            kind,
             ParticipantKind::Customer | ParticipantKind::Unknown | ParticipantKind::External
         ) {
             return IntentOutcome::refused(
                 CoreError::new(
                     ErrorCode::UnsupportedTarget,
-                    cat(&["A ", p.kind.as_str(), " leg can't be muted from here."]),
+                    cat(&["A ", kind.as_str(), " leg can't be muted from here."]),
                 ),
                 false,
             );
@@ -198,11 +196,11 @@ impl Conference {
         {
             return self.cancel_dial(call_sid);
         }
-        let p = match self.target(call_sid) {
-            Ok(p) => p,
+        let (kind, _) = match self.target(call_sid) {
+            Ok(t) => t,
             Err(refusal) => return refusal,
         };
-        match p.kind {
+        match kind {
             ParticipantKind::Customer | ParticipantKind::Unknown => {}
             ParticipantKind::Worker | ParticipantKind::Transfer | ParticipantKind::External => {
                 return IntentOutcome::native()
@@ -211,7 +209,7 @@ impl Conference {
                 return IntentOutcome::refused(
                     CoreError::new(
                         ErrorCode::UnsupportedTarget,
-                        cat(&["A ", p.kind.as_str(), " leg can't be removed from here."]),
+                        cat(&["A ", kind.as_str(), " leg can't be removed from here."]),
                     ),
                     true,
                 )
@@ -235,32 +233,42 @@ impl Conference {
     /// Moves holds on once their flag is confirmed; gives up on those that waited too long.
     pub(super) fn drive_ops(&mut self) {
         let now = self.now;
-        let waiting: Vec<Op> = self
-            .ops
-            .iter()
-            .filter(|o| matches!(o.step, OpStep::AwaitFlag(_)))
-            .cloned()
-            .collect();
-        for op in waiting {
-            let leg = self.legs.get(&op.call_sid).cloned().unwrap_or_default();
+        // By seq: handling one op never ends another, and the ops it starts are fresh sends.
+        let mut waiting = Vec::new();
+        let mut stale = Vec::new();
+        for o in &self.ops {
+            match o.step {
+                OpStep::AwaitFlag(_) => waiting.push(o.seq),
+                OpStep::Sending if now >= o.since + 4 * OP_TIMEOUT_MS => stale.push(o.seq),
+                OpStep::Sending => {}
+            }
+        }
+        for seq in waiting {
+            let Some(op) = self.ops.iter().find(|o| o.seq == seq) else {
+                continue;
+            };
             let OpStep::AwaitFlag(native) = op.step else {
                 continue;
             };
-            if leg.gone {
-                self.finish_op(op.seq);
+            let (call_sid, since) = (op.call_sid.clone(), op.since);
+            let (gone, ready) = self.legs.get(&call_sid).map_or((false, false), |l| {
+                (l.gone, l.confirmed == Some(false) && l.writing.is_none())
+            });
+            if gone {
+                self.finish_op(seq);
                 continue;
             }
-            if leg.confirmed == Some(false) && leg.writing.is_none() {
+            if ready {
+                self.finish_op(seq);
                 match native {
                     Some(action) => {
-                        self.finish_op(op.seq);
                         let payload = match action {
                             NativeHold::HoldCall => {
-                                object([("participantCallSid", Json::from(op.call_sid.as_str()))])
+                                object([("participantCallSid", Json::from(call_sid.as_str()))])
                             }
                             NativeHold::HoldParticipant => object([
                                 ("participantType", Json::from("customer")),
-                                ("targetSid", Json::from(op.call_sid.as_str())),
+                                ("targetSid", Json::from(call_sid.as_str())),
                             ]),
                         };
                         let id = self.take_id();
@@ -270,16 +278,13 @@ impl Conference {
                             payload,
                         });
                     }
-                    None => {
-                        self.finish_op(op.seq);
-                        self.send_hold(&op.call_sid, true);
-                    }
+                    None => self.send_hold(&call_sid, true),
                 }
                 continue;
             }
-            if now >= op.since + OP_TIMEOUT_MS {
-                self.finish_op(op.seq);
-                self.clear_hold_intent(&op.call_sid);
+            if now >= since + OP_TIMEOUT_MS {
+                self.finish_op(seq);
+                self.clear_hold_intent(&call_sid);
                 let failure = ApiFailure::Network {
                     message: "Timed out waiting to prepare the hold".into(),
                 };
@@ -287,24 +292,20 @@ impl Conference {
                 continue;
             }
             // Not held (`false`): the kind only matters for the hold workaround.
-            self.write_flag(&op.call_sid, false, false, false);
+            self.write_flag(&call_sid, false, false, false);
         }
-        let stale: Vec<(u32, OpKind, String)> = self
-            .ops
-            .iter()
-            .filter(|o| o.step == OpStep::Sending && now >= o.since + 4 * OP_TIMEOUT_MS)
-            .map(|o| (o.seq, o.kind, o.call_sid.clone()))
-            .collect();
-        for (seq, kind, call_sid) in stale {
+        for seq in stale {
             // The last send had no answer for 40 s: give up, visibly.
-            self.finish_op(seq);
-            if kind == OpKind::Hold {
-                self.clear_hold_intent(&call_sid);
+            let Some(op) = self.finish_op(seq) else {
+                continue;
+            };
+            if op.kind == OpKind::Hold {
+                self.clear_hold_intent(&op.call_sid);
             }
             let failure = ApiFailure::Network {
                 message: "No answer from the serverless backend".into(),
             };
-            self.notify_failure(kind.failure_notification(), &failure, &[]);
+            self.notify_failure(op.kind.failure_notification(), &failure, &[]);
         }
     }
 
@@ -364,9 +365,9 @@ impl Conference {
         self.send(Endpoint::HoldParticipant, params, Purpose::Op { op: seq });
     }
 
-    /// The participant an intent names, or the refusal to answer with. An unknown target always
+    /// The type and hold state (`is_held_now`) of the participant an intent names, or the refusal to answer with. An unknown target always
     /// aborts the native action: Flex would hold the customer instead.
-    fn target(&self, call_sid: &str) -> Result<Participant, IntentOutcome> {
+    fn target(&self, call_sid: &str) -> Result<(ParticipantKind, bool), IntentOutcome> {
         if self.mode() == Mode::Disabled {
             return Err(IntentOutcome::refused(
                 CoreError::new(
@@ -381,7 +382,7 @@ impl Conference {
         }
         let snap = self.snap.as_ref().ok_or_else(no_conference)?;
         match snap.find(call_sid) {
-            Some(p) if p.is_live() => Ok(p.clone()),
+            Some(p) if p.is_live() => Ok((p.kind.clone(), self.is_held_now(p))),
             Some(_) => Err(IntentOutcome::refused(
                 CoreError::new(
                     ErrorCode::UnknownParticipant,

@@ -123,12 +123,13 @@ impl Conference {
         let verdict = monitor::evaluate(snap, self.mode(), self.pending_adds(), |p| {
             self.is_holding(p)
         });
-        let held_now: Vec<bool> = verdict
-            .legs
-            .iter()
-            .map(|l| snap.find(&l.call_sid).is_some_and(|p| self.is_held_now(p)))
-            .collect();
-        for (policy, held) in verdict.legs.into_iter().zip(held_now) {
+        for policy in verdict.legs {
+            // (Writing never changes what `is_held_now` reads.)
+            let held = self
+                .snap
+                .as_ref()
+                .and_then(|s| s.find(&policy.call_sid))
+                .is_some_and(|p| self.is_held_now(p));
             let leg = self.legs.or_default(policy.call_sid.clone());
             if leg.blocked.is_some_and(|b| b != policy.desired) {
                 leg.blocked = None;
@@ -421,7 +422,7 @@ impl Conference {
         // Legs that departed (or vanished) are forgotten; a leg that answered 20404 but still
         // shows live stays known as gone, so it isn't written again while Flex catches up; a leg
         // still being dialed keeps the flag its create reported.
-        let dialing: Vec<&str> = self.adds.iter().filter_map(|a| a.call_sid()).collect();
+        let adds = &self.adds;
         self.legs.retain(|call_sid, leg| match snap.find(call_sid) {
             Some(p) if p.is_live() => {
                 if leg.hold_known.is_some_and(|(h, _)| h == p.on_hold) {
@@ -432,7 +433,11 @@ impl Conference {
                 }
                 true
             }
-            _ => leg.writing.is_some() || leg.workaround || dialing.contains(&call_sid.as_str()),
+            _ => {
+                leg.writing.is_some()
+                    || leg.workaround
+                    || adds.iter().any(|a| a.call_sid() == Some(call_sid.as_str()))
+            }
         });
         self.observe_adds();
     }
