@@ -191,6 +191,12 @@ impl IntentOutcome {
         }
     }
 
+    /// [`refused`](Self::refused) with a fixed message; one copy of the construction.
+    #[inline(never)]
+    pub(crate) fn refuse(code: ErrorCode, message: &str, abort_native: bool) -> Self {
+        Self::refused(CoreError::new(code, message), abort_native)
+    }
+
     /// Refused; `abort_native` says whether the native action must be stopped too.
     pub(crate) fn refused(error: CoreError, abort_native: bool) -> Self {
         Self {

@@ -9,7 +9,7 @@ use crate::api::{ApiFailure, CallProperties, CallStatus, Endpoint, Params, Parti
 use crate::core::command::object;
 use crate::core::config::{Config, Mode};
 use crate::core::destination::Destination;
-use crate::core::error::{CoreError, ErrorCode};
+use crate::core::error::ErrorCode;
 use crate::core::intent::IntentOutcome;
 use crate::core::notification as note;
 use crate::core::snapshot::TaskSnapshot;
@@ -98,7 +98,7 @@ impl Conference {
         destination: &str,
         caller_id: Option<String>,
     ) -> IntentOutcome {
-        let refuse = |code, msg: &str| IntentOutcome::refused(CoreError::new(code, msg), false);
+        let refuse = |code, msg: &str| IntentOutcome::refuse(code, msg, false);
         if self.mode() != Mode::Full {
             return refuse(
                 ErrorCode::NotAvailable,
@@ -153,31 +153,23 @@ impl Conference {
     /// The cancel-dial intent (also reached by kicking a connecting card).
     pub(super) fn cancel_dial(&mut self, key: &str) -> IntentOutcome {
         let Some(conference) = self.conference_sid().map(str::to_owned) else {
-            return IntentOutcome::refused(
-                CoreError::new(ErrorCode::NoConference, "The call has ended."),
-                true,
-            );
+            return IntentOutcome::refuse(ErrorCode::NoConference, "The call has ended.", true);
         };
         let Some(add) = self
             .adds
             .iter_mut()
             .find(|a| a.call_sid() == Some(key) || a.label == key)
         else {
-            return IntentOutcome::refused(
-                CoreError::new(
-                    ErrorCode::UnknownParticipant,
-                    "That leg is no longer dialing.",
-                ),
+            return IntentOutcome::refuse(
+                ErrorCode::UnknownParticipant,
+                "That leg is no longer dialing.",
                 true,
             );
         };
         let seq = add.seq;
         match &add.phase {
             AddPhase::Cancelling { .. } => {
-                return IntentOutcome::refused(
-                    CoreError::new(ErrorCode::InProgress, "Already cancelling."),
-                    true,
-                )
+                return IntentOutcome::refuse(ErrorCode::InProgress, "Already cancelling.", true)
             }
             AddPhase::Creating | AddPhase::LookingUp => add.cancel = true,
             AddPhase::Ringing { call_sid, .. } | AddPhase::Answered { call_sid } => {
@@ -202,19 +194,13 @@ impl Conference {
         let now = self.now;
         let mut expired = Vec::new();
         let mut polls = Vec::new();
-        for add in &mut self.adds {
+        for add in &self.adds {
             let cap = add.cap(&self.config);
-            match &mut add.phase {
+            match &add.phase {
                 _ if now >= cap => expired.push(add.seq),
                 AddPhase::Ringing {
-                    call_sid,
-                    next_poll,
-                    polling,
-                    ..
-                } if !*polling && *next_poll <= now => {
-                    *polling = true;
-                    polls.push((add.seq, call_sid.clone()));
-                }
+                    next_poll, polling, ..
+                } if !*polling && *next_poll <= now => polls.push(add.seq),
                 _ => {}
             }
         }
@@ -241,12 +227,8 @@ impl Conference {
                 _ => {}
             }
         }
-        for (seq, call_sid) in polls {
-            self.send(
-                Endpoint::GetCallProperties,
-                Params::new().with("callSid", &call_sid),
-                Purpose::Poll { add: seq },
-            );
+        for seq in polls {
+            self.poll_now(seq);
         }
     }
 
@@ -255,21 +237,15 @@ impl Conference {
         let Some(snap) = self.snap.as_ref() else {
             return;
         };
-        let done: Vec<u32> = self
-            .adds
-            .iter()
-            // A leg the agent is cancelling stays tracked until the remove settles, even if it
-            // answered meanwhile: the agent wants it gone.
-            .filter(|a| !matches!(a.phase, AddPhase::Cancelling { .. }))
-            .filter(|a| {
-                a.call_sid()
+        // A leg the agent is cancelling stays tracked until the remove settles, even if it
+        // answered meanwhile: the agent wants it gone.
+        while let Some(i) = self.adds.iter().position(|a| {
+            !matches!(a.phase, AddPhase::Cancelling { .. })
+                && a.call_sid()
                     .and_then(|c| snap.find(c))
                     .is_some_and(|p| !p.connecting)
-            })
-            .map(|a| a.seq)
-            .collect();
-        for seq in done {
-            self.take_add(seq);
+        }) {
+            self.adds.remove(i);
         }
     }
 
@@ -301,22 +277,18 @@ impl Conference {
         let Some(add) = self.take_add(seq) else {
             return;
         };
-        let destination = add.destination.as_str();
-        if failure.is_ambiguous() {
-            self.notify_failure(
-                note::ADD_OUTCOME_UNKNOWN,
-                &failure,
-                &[("destination", destination)],
-            );
+        let notification = if failure.is_ambiguous() {
+            note::ADD_OUTCOME_UNKNOWN
         } else if failure.twilio_code() == Some(13223) {
-            self.notify_failure(
-                note::INVALID_PHONE_NUMBER,
-                &failure,
-                &[("destination", destination)],
-            );
+            note::INVALID_PHONE_NUMBER
         } else {
-            self.notify_failure(note::ADD_FAILED, &failure, &[("destination", destination)]);
-        }
+            note::ADD_FAILED
+        };
+        self.notify_failure(
+            notification,
+            &failure,
+            &[("destination", add.destination.as_str())],
+        );
     }
 
     pub(super) fn on_lookup_result(&mut self, seq: u32, outcome: Result<Json, ApiFailure>) {

@@ -355,15 +355,22 @@ impl Conference {
             return;
         }
         self.answer_hangup(false, reason);
-        let failure = failure.cloned().unwrap_or(ApiFailure::Network {
-            message: "Timed out making it safe to leave the call".into(),
-        });
+        let timeout;
+        let failure = match failure {
+            Some(f) => f,
+            None => {
+                timeout = ApiFailure::Network {
+                    message: "Timed out making it safe to leave the call".into(),
+                };
+                &timeout
+            }
+        };
         if matches!(failure, ApiFailure::Auth { .. }) {
-            self.notify_failure(note::AUTH_EXPIRED, &failure, &[]);
+            self.notify_failure(note::AUTH_EXPIRED, failure, &[]);
         }
         self.notify(
             note::FAILED_HANGUP,
-            failure_context(&failure, &[("reason", reason)]),
+            failure_context(failure, &[("reason", reason)]),
         );
     }
 

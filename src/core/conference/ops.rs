@@ -114,11 +114,9 @@ impl Conference {
                 }
                 IntentOutcome::taken_over()
             }
-            ParticipantKind::Unknown => IntentOutcome::refused(
-                CoreError::new(
-                    ErrorCode::NotAvailable,
-                    "Holding added legs is off in this mode.",
-                ),
+            ParticipantKind::Unknown => IntentOutcome::refuse(
+                ErrorCode::NotAvailable,
+                "Holding added legs is off in this mode.",
                 true,
             ),
             _ => IntentOutcome::native(),
@@ -141,11 +139,9 @@ impl Conference {
                 self.send_hold(call_sid, false);
                 IntentOutcome::taken_over()
             }
-            ParticipantKind::Unknown => IntentOutcome::refused(
-                CoreError::new(
-                    ErrorCode::NotAvailable,
-                    "Unholding added legs is off in this mode.",
-                ),
+            ParticipantKind::Unknown => IntentOutcome::refuse(
+                ErrorCode::NotAvailable,
+                "Unholding added legs is off in this mode.",
                 true,
             ),
             _ => IntentOutcome::native(),
@@ -311,16 +307,16 @@ impl Conference {
 
     /// A hold whose flag write failed for good fails too (one notification, the hold's).
     pub(super) fn fail_ops_waiting_on(&mut self, call_sid: &str, failure: &ApiFailure) -> bool {
-        let seqs: Vec<u32> = self
+        let mut any = false;
+        while let Some(i) = self
             .ops
             .iter()
-            .filter(|o| o.call_sid == call_sid && matches!(o.step, OpStep::AwaitFlag(_)))
-            .map(|o| o.seq)
-            .collect();
-        for seq in &seqs {
-            self.finish_op(*seq);
+            .position(|o| o.call_sid == call_sid && matches!(o.step, OpStep::AwaitFlag(_)))
+        {
+            self.ops.remove(i);
+            any = true;
         }
-        if seqs.is_empty() {
+        if !any {
             return false;
         }
         self.clear_hold_intent(call_sid);
@@ -369,11 +365,9 @@ impl Conference {
     /// aborts the native action: Flex would hold the customer instead.
     fn target(&self, call_sid: &str) -> Result<(ParticipantKind, bool), IntentOutcome> {
         if self.mode() == Mode::Disabled {
-            return Err(IntentOutcome::refused(
-                CoreError::new(
-                    ErrorCode::NotAvailable,
-                    "The conference feature is disabled.",
-                ),
+            return Err(IntentOutcome::refuse(
+                ErrorCode::NotAvailable,
+                "The conference feature is disabled.",
                 false,
             ));
         }
@@ -383,11 +377,9 @@ impl Conference {
         let snap = self.snap.as_ref().ok_or_else(no_conference)?;
         match snap.find(call_sid) {
             Some(p) if p.is_live() => Ok((p.kind.clone(), self.is_held_now(p))),
-            Some(_) => Err(IntentOutcome::refused(
-                CoreError::new(
-                    ErrorCode::UnknownParticipant,
-                    "That participant has left the call.",
-                ),
+            Some(_) => Err(IntentOutcome::refuse(
+                ErrorCode::UnknownParticipant,
+                "That participant has left the call.",
                 true,
             )),
             None => Err(IntentOutcome::refused(
@@ -404,20 +396,16 @@ impl Conference {
     /// operation while the hang-up guard runs (it would fight the guard's unholds and flags).
     fn busy(&self, call_sid: &str) -> Option<IntentOutcome> {
         if self.guard.is_some() {
-            return Some(IntentOutcome::refused(
-                CoreError::new(
-                    ErrorCode::InProgress,
-                    "The call is being handed over for you to leave; try again if you stay.",
-                ),
+            return Some(IntentOutcome::refuse(
+                ErrorCode::InProgress,
+                "The call is being handed over for you to leave; try again if you stay.",
                 true,
             ));
         }
         self.ops.iter().any(|o| o.call_sid == call_sid).then(|| {
-            IntentOutcome::refused(
-                CoreError::new(
-                    ErrorCode::InProgress,
-                    "An operation on this participant is already in progress.",
-                ),
+            IntentOutcome::refuse(
+                ErrorCode::InProgress,
+                "An operation on this participant is already in progress.",
                 true,
             )
         })
@@ -448,11 +436,9 @@ impl Conference {
 }
 
 fn no_conference() -> IntentOutcome {
-    IntentOutcome::refused(
-        CoreError::new(
-            ErrorCode::NoConference,
-            "The call has no conference (yet, or any more).",
-        ),
+    IntentOutcome::refuse(
+        ErrorCode::NoConference,
+        "The call has no conference (yet, or any more).",
         true,
     )
 }

@@ -408,7 +408,7 @@ impl Conference {
             self.is_holding(p)
         })
         .legs
-        .into_iter()
+        .iter()
         .find(|l| l.call_sid == call_sid)
         .map(|l| l.desired)
     }
