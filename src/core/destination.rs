@@ -54,10 +54,12 @@ impl Destination {
                 return Ok(make(cat(&[prefix, rest])));
             }
         }
-        let mut digits: String = s
-            .chars()
-            .filter(|c| !matches!(c, ' ' | '-' | '.' | '(' | ')' | '\u{a0}'))
-            .collect();
+        let mut digits = String::new();
+        for c in s.chars() {
+            if !matches!(c, ' ' | '-' | '.' | '(' | ')' | '\u{a0}') {
+                digits.push(c);
+            }
+        }
         if let Some(rest) = digits.strip_prefix("00") {
             digits = cat(&["+", rest]);
         }

@@ -157,19 +157,20 @@ impl TaskSnapshot {
     /// Live participants, the current worker's duplicates counted once (as Flex does).
     pub fn live(&self) -> Vec<&Participant> {
         let mut seen_me = false;
-        self.participants
-            .iter()
-            .filter(|p| p.is_live())
-            .filter(|p| {
-                if p.is_current_worker && p.kind == ParticipantKind::Worker {
-                    let first = !seen_me;
-                    seen_me = true;
-                    first
-                } else {
-                    true
+        let mut live = Vec::new();
+        for p in &self.participants {
+            if !p.is_live() {
+                continue;
+            }
+            if p.is_current_worker && p.kind == ParticipantKind::Worker {
+                if seen_me {
+                    continue;
                 }
-            })
-            .collect()
+                seen_me = true;
+            }
+            live.push(p);
+        }
+        live
     }
 
     /// The participant with that call SID; a live entry wins over departed ones.

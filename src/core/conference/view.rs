@@ -117,10 +117,9 @@ impl ToJson for LegView {
 impl Conference {
     /// The current view.
     pub fn view(&self) -> ConferenceView {
-        let connecting = self
-            .adds
-            .iter()
-            .map(|a| ConnectingView {
+        let mut connecting = Vec::new();
+        for a in &self.adds {
+            connecting.push(ConnectingView {
                 label: a.label.clone(),
                 call_sid: a.call_sid().map(str::to_owned),
                 destination: a.destination.as_str().to_owned(),
@@ -133,17 +132,16 @@ impl Conference {
                 },
                 since_ms: a.since,
                 ring_timeout_ms: self.config.ring_timeout_ms,
-            })
-            .collect();
-        let mut participants: Vec<LegView> = self
-            .legs
-            .iter()
-            .map(|(call_sid, leg)| LegView {
+            });
+        }
+        let mut participants: Vec<LegView> = Vec::new();
+        for (call_sid, leg) in self.legs.iter() {
+            participants.push(LegView {
                 call_sid: call_sid.clone(),
                 pending: Vec::new(),
                 end_conference_on_exit: leg.confirmed,
-            })
-            .collect();
+            });
+        }
         for op in &self.ops {
             match participants.iter_mut().find(|p| p.call_sid == op.call_sid) {
                 Some(p) => p.pending.push(op.kind.as_str()),
