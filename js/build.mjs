@@ -36,7 +36,15 @@ const named = shortenNames(
   readFileSync(join(bindgenDir, "flex_conference_bg.wasm")),
   readFileSync(join(bindgenDir, "flex_conference.js"), "utf8"),
 );
-writeFileSync(join(generated, "flex_conference.js"), named.glue);
+// The glue constructs TextDecoder/TextEncoder at load; Jest's jsdom has neither (src/text-codec.ts).
+if (!/\bnew TextDecoder\(/.test(named.glue) || !/\bnew TextEncoder\(/.test(named.glue)) {
+  console.error("the wasm-bindgen glue no longer constructs TextDecoder/TextEncoder as expected; revisit src/text-codec.ts");
+  process.exit(1);
+}
+writeFileSync(
+  join(generated, "flex_conference.js"),
+  `import { TextDecoderImpl as TextDecoder, TextEncoderImpl as TextEncoder } from "../src/text-codec";\n` + named.glue,
+);
 // Binaryen's simple whole-module passes (npm binaryen 132; never Debian's wasm-opt 108, which breaks
 // externref tables): unreachable functions and call_indirect paths with no possible target,
 // identical functions, and the target_features section (tool metadata). Measured 2026-12-07 on
@@ -130,8 +138,19 @@ const common = {
   logLevel: "warning",
   footer: { js: wasmFooter },
 };
-await esbuild.build({ ...common, format: "esm", outfile: join(dist, "index.esm.js") });
-await esbuild.build({ ...common, format: "cjs", outfile: join(dist, "index.cjs.js") });
+await esbuild.build({
+  ...common,
+  format: "esm",
+  outfile: join(dist, "index.esm.js"),
+  define: { __FLEX_CONFERENCE_CJS__: "false" },
+});
+await esbuild.build({
+  ...common,
+  format: "cjs",
+  outfile: join(dist, "index.cjs.js"),
+  define: { __FLEX_CONFERENCE_CJS__: "true" },
+  external: [...common.external, "util"],
+});
 
 // webpack 4.47 parses with acorn 6 (ecmaVersion 2019): both files must pass.
 const acorn = require("acorn");

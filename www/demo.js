@@ -12,6 +12,10 @@
 //   notificationTimeout=ms   Flex's default notification timeout (Flex: 8000; 0 = stay)
 //   strings=<json>           the account's strings, set in manager.strings before registration
 //   preregister=Id1,Id2      notification ids registered (by "another feature") before registration
+//   plugin=<url>             load a built Flex plugin bundle (examples/flex-plugin's build output)
+//                            by script tag, as Flex's plugin loader does: the page defines
+//                            window.Twilio.Flex (with Plugins.init) and the React/Redux globals, and
+//                            the plugin's own init calls the package; default: import the package
 //
 // When done, `window.demo` holds { flex, manager, controls, taskSid, conferenceSid, agentCallSid,
 // customerCallSid, registeredMs, registration } and <body> gets data-registered="true" (or
@@ -408,8 +412,12 @@ async function main() {
   // Like Flex: plugins initialise before the agent desktop renders.
   const started = performance.now();
   try {
-    const { registerConference } = await import(PACKAGE_URL);
-    demo.registration = await registerConference(flex, manager);
+    if (params.get("plugin")) {
+      demo.registration = await loadPluginBundle(params.get("plugin"), flex, manager);
+    } else {
+      const { registerConference } = await import(PACKAGE_URL);
+      demo.registration = await registerConference(flex, manager);
+    }
     demo.registeredMs = performance.now() - started;
     // From navigation start (the page's first byte requested) to "registered".
     demo.registeredSinceLoadMs = performance.now();
@@ -421,6 +429,35 @@ async function main() {
   ReactDOM.render(h(Desktop, { demo }), root); // synchronous (legacy root)
   if (demo.registerError === null) document.body.dataset.registered = "true";
   else document.body.dataset.registerError = demo.registerError;
+}
+
+/**
+ * Flex's plugin loader path: `window.Twilio.Flex` is the Flex API (with `Plugins.init`), React,
+ * ReactDOM, Redux and ReactRedux are globals (index.html), and the bundle is a classic script. Its
+ * entry calls `Twilio.Flex.Plugins.init(PluginClass)`, which runs the plugin's `init(flex,
+ * manager)`; that awaits the package's registration, kept on the manager.
+ */
+async function loadPluginBundle(url, flex, manager) {
+  const inits = [];
+  const init = flex.Plugins.init;
+  flex.Plugins.init = (plugin) => {
+    const running = init(plugin);
+    inits.push(running);
+    return running;
+  };
+  window.Twilio = Object.assign(window.Twilio || {}, { Flex: flex });
+  await new Promise((resolve, reject) => {
+    const script = document.createElement("script");
+    script.src = url;
+    script.onload = resolve;
+    script.onerror = () => reject(new Error(`could not load the plugin bundle ${url}`));
+    document.head.appendChild(script);
+  });
+  if (inits.length === 0) throw new Error(`${url} never called Twilio.Flex.Plugins.init`);
+  await Promise.all(inits);
+  const registration = manager[Symbol.for("flex-conference.registration")];
+  if (!registration) throw new Error(`the plugin in ${url} initialised without registering the conference feature`);
+  return registration;
 }
 
 main().catch((e) => {

@@ -225,6 +225,13 @@ fn checks(scope: Scope) -> Vec<Check> {
                 )
                 .args(["www/smoke.mjs"]),
         ));
+        // The package in a real Flex plugin build (examples/flex-plugin, flex-plugin-scripts 7.1.2
+        // on webpack 4): the bundle's checks and weight, the plugin author's Jest tests, and the
+        // bundle copied to www/plugin/ for the loader e2e test below.
+        checks.push(Check::new(
+            "Flex plugin (flex-plugin-scripts build, bundle, Jest)",
+            Step::new("node").args(["js/plugin-check.mjs"]),
+        ));
         // The demo page with the real package in headless Chromium, driven by clicks.
         checks.push(Check {
             needs_sim: true,
@@ -323,6 +330,7 @@ mod tests {
                 "wasm tests (headless Chromium, sim running)",
                 "package (tsc, bundle, size)",
                 "fake Flex host (semantics, headless Chromium)",
+                "Flex plugin (flex-plugin-scripts build, bundle, Jest)",
                 "e2e (Playwright, headless Chromium, sim running)"
             ]
         );
@@ -342,6 +350,7 @@ mod tests {
                 "wasm tests (headless Chromium, sim running)",
                 "package (tsc, bundle, size)",
                 "fake Flex host (semantics, headless Chromium)",
+                "Flex plugin (flex-plugin-scripts build, bundle, Jest)",
                 "e2e (Playwright, headless Chromium, sim running)"
             ]
         );

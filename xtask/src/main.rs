@@ -30,7 +30,9 @@ commands:
   setup            install what is missing (wasm32 target, wasm-bindgen CLI, Chromium, npm ci in js/)
   test [--native | --wasm]
                    setup, then fmt, clippy (native and wasm32), native tests (engine, sim),
-                   wasm tests in headless Chromium (with the sim running for the HTTP suite);
+                   wasm tests in headless Chromium (with the sim running for the HTTP suite),
+                   the package, the fake Flex host, the example Flex plugin's real build and
+                   Jest tests, and the e2e suite;
                    --native skips the wasm32 steps, --wasm runs only them
   ci               same as `test` (what .ci/run calls)
   demo [--port N]  install, build, serve the demo with the sim (default port 8787), print its URL

@@ -1,0 +1,7 @@
+var appConfig = {
+  pluginService: {
+    enabled: true,
+    url: '/plugins',
+  },
+  logLevel: 'info',
+};
