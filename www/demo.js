@@ -395,6 +395,7 @@ async function main() {
     customerCallSid: call.customerCallSid,
     registeredMs: null,
     registeredSinceLoadMs: null,
+    pluginColdStartMs: null,
     registration: null,
     registerError: null,
   };
@@ -455,6 +456,10 @@ async function loadPluginBundle(url, flex, manager) {
   });
   if (inits.length === 0) throw new Error(`${url} never called Twilio.Flex.Plugins.init`);
   await Promise.all(inits);
+  // Cold start (issue 6, P2): from the end of the bundle's download, when it starts to evaluate,
+  // to its plugin's init having registered the feature.
+  const loaded = performance.getEntriesByName(new URL(url, window.location.href).href)[0];
+  if (loaded) window.demo.pluginColdStartMs = performance.now() - loaded.responseEnd;
   const registration = manager[Symbol.for("flex-conference.registration")];
   if (!registration) throw new Error(`the plugin in ${url} initialised without registering the conference feature`);
   return registration;

@@ -7,9 +7,11 @@
 //! - `cargo xtask build` builds the release wasm and the npm package into `pkg/`.
 //! - `cargo xtask size` builds and fails when the package's gzip weight exceeds the budget.
 //! - `cargo xtask demo [--port N]` builds and serves the demo with the sim.
+//! - `cargo xtask bench` builds, measures and writes `BENCHMARKS.md` (issue 6).
 //!
 //! Std only, so that the runner itself compiles in about a second on a fresh machine.
 
+mod bench;
 mod build;
 mod check;
 mod demo;
@@ -38,6 +40,7 @@ commands:
   demo [--port N]  install, build, serve the demo with the sim (default port 8787), print its URL
   build            release wasm + the npm package into pkg/ (shim type-checked and bundled), sizes
   size             build, then fail if the package's gzip weight exceeds the budget
+  bench            build, then measure (weight, cold start, engine cost) and write BENCHMARKS.md
   help             this text";
 
 fn main() -> ExitCode {
@@ -59,6 +62,7 @@ fn run(args: &[&str]) -> Result<()> {
         ["test" | "ci", options @ ..] => check::run(parse_scope(options)?),
         ["build"] => build::run(false),
         ["size"] => build::run(true),
+        ["bench"] => bench::run(),
         ["demo"] => demo::run(demo::DEFAULT_PORT),
         ["demo", "--port", port] => demo::run(
             port.parse()

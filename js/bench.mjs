@@ -1,0 +1,163 @@
+// `cargo xtask bench` (issue 6), the browser part: prints one JSON line with
+//   P2: cold start — from the example plugin's bundle starting to evaluate (the end of its
+//       download) to its `init` having registered the feature, through Flex's plugin-loader path
+//       (www/demo.js `?plugin=`), over `COLD_LOADS` fresh page loads in headless Chromium;
+//   P3: the engine's cost per Flex task snapshot (6 legs, JS ↔ wasm conversion included) in
+//       headless Chromium (www/bench.html), over `P3_ROUNDS` rounds of `P3_ITERATIONS`.
+// Needs the sim (FLEX_CONFERENCE_SIM_URL) serving www/ and pkg/, and www/plugin/ built
+// (js/plugin-check.mjs). Then writes BENCHMARKS.md with these, P1 (the weights) and the machine.
+// Budgets are reported, never enforced: only a broken run fails.
+
+import { chromium } from "playwright-core";
+import { execFileSync } from "node:child_process";
+import { readFileSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { gzipSync, constants } from "node:zlib";
+
+const repo = join(dirname(fileURLToPath(import.meta.url)), "..");
+
+const SIM = process.env.FLEX_CONFERENCE_SIM_URL;
+if (!SIM) {
+  console.error("bench: set FLEX_CONFERENCE_SIM_URL to a running sim");
+  process.exit(2);
+}
+const COLD_LOADS = Number(process.env.BENCH_COLD_LOADS || 21);
+const P3_ROUNDS = 7;
+const P3_ITERATIONS = 2000;
+const ARGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
+
+const stats = (xs) => {
+  const s = xs.slice().sort((a, b) => a - b);
+  const at = (q) => s[Math.min(s.length - 1, Math.floor(q * s.length))];
+  return { n: s.length, median: at(0.5), p10: at(0.1), p90: at(0.9), min: s[0], max: s[s.length - 1] };
+};
+
+const browser = await chromium.launch({ executablePath: process.env.CHROMIUM || "/usr/bin/chromium", args: ARGS });
+try {
+  // P2: a fresh context per load, so nothing is cached between them.
+  const cold = [];
+  for (let i = 0; i < COLD_LOADS; i++) {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${SIM}/?plugin=${encodeURIComponent("/plugin/plugin-conference-example.js")}`);
+    await page.waitForSelector("body[data-registered], body[data-register-error], body[data-boot-error]");
+    const r = await page.evaluate(() => ({
+      ms: window.demo && window.demo.pluginColdStartMs,
+      mode: window.demo && window.demo.registration && window.demo.registration.mode,
+      error: document.body.dataset.registerError || document.body.dataset.bootError || null,
+    }));
+    await context.close();
+    if (r.error || r.mode !== "full" || typeof r.ms !== "number") {
+      throw new Error(`cold start load ${i + 1} did not register: ${JSON.stringify(r)}`);
+    }
+    cold.push(r.ms);
+  }
+
+  // P3.
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(`${SIM}/bench.html`);
+  await page.waitForSelector("body[data-ready]", { state: "attached" });
+  const perSnapshot = [];
+  for (let i = 0; i < P3_ROUNDS; i++) perSnapshot.push(await page.evaluate((n) => window.benchSnapshots(n), P3_ITERATIONS));
+  await context.close();
+
+  const result = {
+    p2ColdStartMs: stats(cold),
+    p3SnapshotMicros: { ...stats(perSnapshot), iterationsPerRound: P3_ITERATIONS },
+    chromium: browser.version(),
+  };
+  console.log(JSON.stringify(result));
+  writeReport(result);
+} finally {
+  await browser.close();
+}
+
+/** P3 natively: criterion's estimate (bench/benches/snapshot.rs, run just before by xtask). */
+function nativeRow() {
+  const file = join(repo, "target", "bench", "criterion", "p3_snapshot_6_legs", "new", "estimates.json");
+  let estimates;
+  try {
+    estimates = JSON.parse(readFileSync(file, "utf8"));
+  } catch {
+    return "| P3 | the same, native (criterion) | not run (no criterion estimates) | | |";
+  }
+  const us = (ns) => (ns / 1000).toFixed(2);
+  const m = estimates.median;
+  return `| P3 | the same natively: JSON text → snapshot → engine → commands (criterion median) | ${us(m.point_estimate)} µs; 95% CI ${us(m.confidence_interval.lower_bound)}–${us(m.confidence_interval.upper_bound)} | | |`;
+}
+
+function writeReport({ p2ColdStartMs: p2, p3SnapshotMicros: p3, chromium: chromiumVersion }) {
+  const plugin = JSON.parse(readFileSync(join(repo, "target", "flex-plugin", "sizes.json"), "utf8"));
+  const wasm = readFileSync(join(repo, "target", "bindgen", "flex_conference_bg.wasm"));
+  const esm = readFileSync(join(repo, "pkg", "dist", "index.esm.js"), "utf8");
+  const blob = esm.match(/FLEX_CONFERENCE_WASM="([A-Za-z0-9+/=]+)"/);
+  const packed = blob ? Buffer.from(blob[1], "base64").length : NaN;
+  const gz = (b) => gzipSync(b, { level: constants.Z_BEST_COMPRESSION }).length;
+  const version = (cmd, args) => {
+    try {
+      return execFileSync(cmd, args, { encoding: "utf8" }).trim();
+    } catch {
+      return "unknown";
+    }
+  };
+  const cpus = os.cpus();
+  const fmt = (n, digits = 1) => n.toFixed(digits);
+  const spread = (s, digits = 1) => `${fmt(s.p10, digits)}–${fmt(s.p90, digits)} (p10–p90), ${fmt(s.min, digits)}–${fmt(s.max, digits)} (min–max)`;
+  const verdict = (ok) => (ok ? "met" : "**not met**");
+  const KB = 1024;
+  const lines = [
+    "# Benchmarks",
+    "",
+    `Written by \`cargo xtask bench\` on ${new Date().toISOString().slice(0, 10)}. Budgets are issue 6's; a budget that is`,
+    "not met is reported, never enforced (only a broken run fails the command).",
+    "",
+    "## Machine",
+    "",
+    `- ${cpus.length} × ${cpus[0] ? cpus[0].model : "unknown CPU"}, ${fmt(os.totalmem() / 2 ** 30, 0)} GiB, ${os.type()} ${os.release()}`,
+    `- ${version("rustc", ["-V"])}; Node ${process.version}; Chromium ${chromiumVersion} (headless)`,
+    "",
+    "## Results",
+    "",
+    "| | what | result | budget | |",
+    "|---|---|---|---|---|",
+    `| P1 | the package inside the example plugin's bundle (with minus without) | ${plugin.packageGzip} B gzip -9 (${fmt(plugin.packageGzip / KB)} KB); ${plugin.packageRaw} B raw | ≤ 40 KB gzip | ${verdict(plugin.packageGzip <= 40 * KB)} |`,
+    `| P1 | the module: after wasm-bindgen / as embedded (LZMA) | ${wasm.length} B raw, ${gz(wasm)} B gzip / ${packed} B | | |`,
+    `| P2 | cold start: bundle evaluated → registered (median of ${p2.n} loads) | ${fmt(p2.median)} ms; ${spread(p2)} | ≤ 10 ms | ${verdict(p2.median <= 10)} |`,
+    `| P3 | engine cost per 6-leg task snapshot, JS ↔ wasm included, Chromium (median of ${p3.n} rounds × ${p3.iterationsPerRound}) | ${fmt(p3.median, 2)} µs; ${spread(p3, 2)} | ≤ 50 µs | ${verdict(p3.median <= 50)} |`,
+    nativeRow(),
+    "| P4 | serverless requests for the standard flow, ours vs the replayed reference | not measured yet (needs the replayed reference) | ≤ ⅓ of the reference | |",
+    "| P5 | third party answers → safe to leave, 100 ms per request | not measured yet | 0 | |",
+    "",
+    "The shootout (randomized scenarios, ours vs the replayed reference) and the fuzzing run are not",
+    "written yet (issue 6 is in progress).",
+    "",
+    "## Method",
+    "",
+    `- **P1.** \`js/plugin-check.mjs\` builds \`examples/flex-plugin\` with flex-plugin-scripts 7.1.2 (webpack 4),`,
+    "  then the same plugin without the package. The difference is what the package adds. Both are gzip -9.",
+    `  The whole bundle: ${plugin.bundleRaw} B raw, ${plugin.bundleGzip} B gzip. Without the package: ${plugin.withoutPackageRaw} / ${plugin.withoutPackageGzip}.`,
+    "- **P2.** The demo page in headless Chromium loads the built bundle by script tag through",
+    "  `Twilio.Flex.Plugins.init`, in a fresh browser context each time. The clock starts at the end of the",
+    "  bundle's download (`responseEnd`) and stops when the plugin's `init` has registered.",
+    "  Included: evaluating the bundle, unpacking the embedded module (LZMA, in JavaScript), compiling and",
+    "  instantiating it, reading the configuration, and registering the components, actions and notifications.",
+    "- **P3.** `www/bench.html` with the package's `ConferenceEngine`. Each step is a `handleSnapshot` of a",
+    "  6-leg Flex task, alternating two tasks that differ in one leg's `muted`, plus draining the commands.",
+    "  200 warm-up steps, then rounds of 2,000 steps.",
+    "",
+  ];
+  writeFileSync(join(repo, "BENCHMARKS.md"), lines.join("\n"));
+  console.log("bench: BENCHMARKS.md written");
+}

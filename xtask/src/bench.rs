@@ -1,0 +1,45 @@
+//! `cargo xtask bench` (issue 6): builds the package and the example Flex plugin, runs the native
+//! criterion benchmark (bench/), then measures in headless Chromium against the sim and writes
+//! `BENCHMARKS.md` (js/bench.mjs). Budgets are
+//! reported, never enforced: only a broken run fails.
+
+use crate::build;
+use crate::proc::Step;
+use crate::setup::{self, Needs};
+use crate::sim::{SimProcess, SIM_URL_ENV};
+use crate::Result;
+
+/// Runs the benchmarks and writes `BENCHMARKS.md`.
+pub(crate) fn run() -> Result<()> {
+    setup::run(Needs::ALL)?;
+    build::run(false)?;
+    let plugin = Step::new("node").args(["js/plugin-check.mjs"]);
+    println!("\n==> {plugin}");
+    plugin.run()?;
+    // P3 natively (criterion), in its own crate and target directory: never built by `test`.
+    let criterion_home = crate::proc::repo_root()
+        .join("target")
+        .join("bench")
+        .join("criterion");
+    let criterion = Step::cargo()
+        .env("CRITERION_HOME", criterion_home.display().to_string())
+        .args([
+            "bench",
+            "--manifest-path",
+            "bench/Cargo.toml",
+            "--target-dir",
+            "target/bench",
+            "--bench",
+            "snapshot",
+        ]);
+    println!("\n==> {criterion}");
+    criterion.run()?;
+    let sim = SimProcess::start()?;
+    let bench = Step::new("node")
+        .env(SIM_URL_ENV, sim.url())
+        .args(["js/bench.mjs"]);
+    println!("\n==> {bench}");
+    bench.run()?;
+    drop(sim);
+    Ok(())
+}
