@@ -9,6 +9,7 @@
 // Budgets are reported, never enforced: only a broken run fails.
 
 import { chromium } from "playwright-core";
+import { addedLeg, closeBrowser, dial, ended, fault, leg, liveAre, liveFlags, openDemo, sim, until } from "./e2e/harness.mjs";
 import { execFileSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
@@ -73,7 +74,11 @@ try {
   for (let i = 0; i < P3_ROUNDS; i++) perSnapshot.push(await page.evaluate((n) => window.benchSnapshots(n), P3_ITERATIONS));
   await context.close();
 
+  const p4 = await standardFlowRequests();
+  const p5 = await safeToLeaveAfterAnswer();
   const result = {
+    p4,
+    p5,
     p2ColdStartMs: stats(cold),
     p3SnapshotMicros: { ...stats(perSnapshot), iterationsPerRound: P3_ITERATIONS },
     chromium: browser.version(),
@@ -82,6 +87,81 @@ try {
   writeReport(result);
 } finally {
   await browser.close();
+  await closeBrowser();
+}
+
+/**
+ * P4 (ours): the standard flow through the demo — add a number, 20 s of ringing, answer, the
+ * agent leaves, the customer hangs up — and the serverless requests the sim logged for the call.
+ */
+async function standardFlowRequests() {
+  const s = await openDemo();
+  try {
+    await dial(s.page, "+14155550191");
+    const x = (await addedLeg(s)).callSid;
+    await new Promise((r) => setTimeout(r, 20_000));
+    await leg(x, "answer");
+    await until("A, C and X all false", async () => {
+      const flags = liveFlags(await s.conference());
+      return Object.keys(flags).length === 3 && Object.values(flags).every((v) => v === false);
+    });
+    await s.page.getByTestId("native-hangup").click();
+    await liveAre(s, { [s.customerCallSid]: true, [x]: true });
+    await leg(s.customerCallSid, "hangup");
+    await ended(s);
+    await new Promise((r) => setTimeout(r, 1000)); // anything still in flight lands in the log
+    const log = await s.requests();
+    const byEndpoint = {};
+    for (const r of log) byEndpoint[r.endpoint] = (byEndpoint[r.endpoint] || 0) + 1;
+    return { requests: log.length, byEndpoint };
+  } finally {
+    await s.close();
+  }
+}
+
+/**
+ * P5 (ours): with 100 ms of sim latency on every serverless request of the call, the time from
+ * the third party answering to the call being safe for the agent to leave (the agent's, the
+ * customer's and the new party's flags all false, read from the sim). 0 when it is already safe
+ * at the answer; also reports how long before the answer it became safe.
+ */
+async function safeToLeaveAfterAnswer() {
+  const s = await openDemo();
+  try {
+    for (const endpoint of ["add-participant", "get-call-properties", "get-participant", "hold-participant", "mute-participant", "remove-participant", "update-participant"]) {
+      await fault({ endpoint, latencyMs: 100, times: 10_000, conference: s.conferenceSid });
+    }
+    const dialed = Date.now();
+    await dial(s.page, "+14155550192");
+    const x = (await addedLeg(s)).callSid;
+    // A and C false while X rings: the agent could leave and the call would go on.
+    await until("A and C false while X rings", async () => {
+      const flags = liveFlags(await s.conference());
+      return flags[s.agentCallSid] === false && flags[s.customerCallSid] === false;
+    });
+    const safeBeforeAnswerMs = Date.now() - dialed;
+    await new Promise((r) => setTimeout(r, 2000));
+    // Safe = the agent's own flag is false: the agent's leaving then never ends the call.
+    const agentFalseAtAnswer = liveFlags(await s.conference())[s.agentCallSid] === false;
+    const answered = Date.now();
+    await leg(x, "answer");
+    await until("the agent's flag false after the answer", async () => liveFlags(await s.conference())[s.agentCallSid] === false);
+    const untilAgentFalseMs = Date.now() - answered;
+    await until("A, C and X all false", async () => {
+      const flags = liveFlags(await s.conference());
+      return flags[s.agentCallSid] === false && flags[s.customerCallSid] === false && flags[x] === false;
+    });
+    const allFalseAfterAnswerMs = Date.now() - answered;
+    return {
+      safeAfterAnswerMs: agentFalseAtAnswer ? 0 : untilAgentFalseMs,
+      safeBeforeAnswerMs: agentFalseAtAnswer ? safeBeforeAnswerMs : null,
+      allFalseAfterAnswerMs,
+      latencyMs: 100,
+    };
+  } finally {
+    await sim("DELETE", `/sim/faults?conference=${s.conferenceSid}`).catch(() => {});
+    await s.close();
+  }
 }
 
 /** P3 natively: criterion's estimate (bench/benches/snapshot.rs, run just before by xtask). */
@@ -98,7 +178,7 @@ function nativeRow() {
   return `| P3 | the same natively: JSON text → snapshot → engine → commands (criterion median) | ${us(m.point_estimate)} µs; 95% CI ${us(m.confidence_interval.lower_bound)}–${us(m.confidence_interval.upper_bound)} | | |`;
 }
 
-function writeReport({ p2ColdStartMs: p2, p3SnapshotMicros: p3, chromium: chromiumVersion }) {
+function writeReport({ p4, p5, p2ColdStartMs: p2, p3SnapshotMicros: p3, chromium: chromiumVersion }) {
   const plugin = JSON.parse(readFileSync(join(repo, "target", "flex-plugin", "sizes.json"), "utf8"));
   const wasm = readFileSync(join(repo, "target", "bindgen", "flex_conference_bg.wasm"));
   const esm = readFileSync(join(repo, "pkg", "dist", "index.esm.js"), "utf8");
@@ -137,8 +217,8 @@ function writeReport({ p2ColdStartMs: p2, p3SnapshotMicros: p3, chromium: chromi
     `| P2 | cold start: bundle evaluated → registered (median of ${p2.n} loads) | ${fmt(p2.median)} ms; ${spread(p2)} | ≤ 10 ms | ${verdict(p2.median <= 10)} |`,
     `| P3 | engine cost per 6-leg task snapshot, JS ↔ wasm included, Chromium (median of ${p3.n} rounds × ${p3.iterationsPerRound}) | ${fmt(p3.median, 2)} µs; ${spread(p3, 2)} | ≤ 50 µs | ${verdict(p3.median <= 50)} |`,
     nativeRow(),
-    "| P4 | serverless requests for the standard flow, ours vs the replayed reference | not measured yet (needs the replayed reference) | ≤ ⅓ of the reference | |",
-    "| P5 | third party answers → safe to leave, 100 ms per request | not measured yet | 0 | |",
+    `| P4 | serverless requests for the standard flow (add, 20 s ringing, answer, agent leaves, customer hangs up) | ours: ${p4.requests} (${Object.entries(p4.byEndpoint).map(([e, n]) => `${e} ${n}`).join(", ")}); the replayed reference: not measured yet | ≤ ⅓ of the reference | |`,
+    `| P5 | third party answers → safe for the agent to leave, 100 ms per request | ours: ${p5.safeAfterAnswerMs} ms${p5.safeBeforeAnswerMs !== null ? ` (safe ${p5.safeBeforeAnswerMs} ms after Dial, before the answer)` : ""}; all three flags final ${p5.allFalseAfterAnswerMs} ms after the answer | 0 | ${verdict(p5.safeAfterAnswerMs === 0)} |`,
     "",
     "The shootout (randomized scenarios, ours vs the replayed reference) and the fuzzing run are not",
     "written yet (issue 6 is in progress).",
@@ -153,6 +233,11 @@ function writeReport({ p2ColdStartMs: p2, p3SnapshotMicros: p3, chromium: chromi
     "  bundle's download (`responseEnd`) and stops when the plugin's `init` has registered.",
     "  Included: evaluating the bundle, unpacking the embedded module (LZMA, in JavaScript), compiling and",
     "  instantiating it, reading the configuration, and registering the components, actions and notifications.",
+    "- **P4.** The demo, clicked through against the sim. The count is every request the sim logged for the",
+    "  call's conference.",
+    "- **P5.** As P4 with a 100 ms latency fault on every request of the call. Safe means the agent's own",
+    "  `endConferenceOnExit` is false in the sim, so the agent's leaving cannot end the call. The engine",
+    "  writes it at Dial time: 0 ms means it was already false when the third party answered.",
     "- **P3.** `www/bench.html` with the package's `ConferenceEngine`. Each step is a `handleSnapshot` of a",
     "  6-leg Flex task, alternating two tasks that differ in one leg's `muted`, plus draining the commands.",
     "  200 warm-up steps, then rounds of 2,000 steps.",
