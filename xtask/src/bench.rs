@@ -34,6 +34,19 @@ pub(crate) fn run() -> Result<()> {
         ]);
     println!("\n==> {criterion}");
     criterion.run()?;
+    // The fuzzing driver (bench/src/bin/fuzz.rs), run by js/bench.mjs.
+    let fuzz = Step::cargo().args([
+        "build",
+        "--release",
+        "--manifest-path",
+        "bench/Cargo.toml",
+        "--target-dir",
+        "target/bench",
+        "--bin",
+        "fuzz",
+    ]);
+    println!("\n==> {fuzz}");
+    fuzz.run()?;
     let sim = SimProcess::start()?;
     let bench = Step::new("node")
         .env(SIM_URL_ENV, sim.url())
