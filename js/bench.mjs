@@ -8,8 +8,7 @@
 // (js/plugin-check.mjs). Then writes BENCHMARKS.md with these, P1 (the weights) and the machine.
 // Budgets are reported, never enforced: only a broken run fails.
 
-import { chromium } from "playwright-core";
-import { addedLeg, closeBrowser, dial, ended, fault, leg, liveAre, liveFlags, openDemo, sim, until } from "./e2e/harness.mjs";
+import { addedLeg, closeBrowser, dial, ended, fault, launch, leg, liveAre, liveFlags, openDemo, sim, until } from "./e2e/harness.mjs";
 import { execFileSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
@@ -27,16 +26,6 @@ if (!SIM) {
 const COLD_LOADS = Number(process.env.BENCH_COLD_LOADS || 21);
 const P3_ROUNDS = 7;
 const P3_ITERATIONS = 2000;
-const ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
 
 const stats = (xs) => {
   const s = xs.slice().sort((a, b) => a - b);
@@ -44,7 +33,8 @@ const stats = (xs) => {
   return { n: s.length, median: at(0.5), p10: at(0.1), p90: at(0.9), min: s[0], max: s[s.length - 1] };
 };
 
-const browser = await chromium.launch({ executablePath: process.env.CHROMIUM || "/usr/bin/chromium", args: ARGS });
+// The e2e suite's Chromium (same flags), one for the whole run.
+const browser = await launch();
 try {
   // P2: a fresh context per load, so nothing is cached between them.
   const cold = [];
@@ -88,7 +78,6 @@ try {
   console.log(JSON.stringify(result));
   writeReport(result);
 } finally {
-  await browser.close();
   await closeBrowser();
 }
 
