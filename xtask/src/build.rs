@@ -15,7 +15,7 @@ use crate::Result;
 /// Budget for the package as plugins ship it: `gzip -9` of `pkg/dist/index.esm.js` (the shim,
 /// the wasm-bindgen glue and the embedded module in one file), in bytes: issue 4's 60 KB.
 ///
-/// 57,818 bytes on 2026-12-07, of which the module, LZMA-packed and base64-encoded, is about 41 KB.
+/// 58,031 bytes on 2026-12-07, of which the module, LZMA-packed and base64-encoded, is about 41 KB.
 const PACKAGE_GZIP_BUDGET_BYTES: u64 = 60_000;
 
 /// The wasm file cargo builds for the package (`flex-conference` → `flex_conference`).
