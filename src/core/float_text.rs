@@ -9,6 +9,7 @@
 //! `1000000000000000.0`, integers with `.0`), scientific otherwise (`1e-6`, `1.5e+16`). The tests
 //! hold it to serde_json's output.
 
+use crate::core::text::push_uint;
 use crate::prelude::*;
 
 use core::cmp::Ordering;
@@ -33,7 +34,7 @@ pub(crate) fn float_text(x: f64) -> String {
             out.push_str(rest);
         }
         out.push_str(if exponent < 0 { "e-" } else { "e+" });
-        push_uint(&mut out, exponent.unsigned_abs());
+        push_uint(&mut out, exponent.unsigned_abs().into());
     } else if exponent < 0 {
         out.push_str("0.");
         for _ in 1..-exponent {
@@ -202,15 +203,6 @@ impl Big {
     fn cmp(&self, other: &Self) -> Ordering {
         self.0.iter().rev().cmp(other.0.iter().rev())
     }
-}
-
-/// Appends `n` in decimal.
-fn push_uint(out: &mut String, n: u32) {
-    if n >= 10 {
-        push_uint(out, n / 10);
-    }
-    // Exact: a remainder below 10.
-    out.push(char::from(b'0' + (n % 10) as u8));
 }
 
 #[cfg(test)]
