@@ -80,11 +80,26 @@ describe("participant actions", () => {
   it("sends one hold-participant when Hold is double-clicked", async () => {
     const { s, x } = await threeParty("+14155550152");
     try {
-      await card(s.page, x).getByTestId("participant-hold").dblclick();
+      await card(s.page, x).getByTestId("participant-hold").dblclick({ delay: 120 });
       await until("X is held", async () => legOf(await s.conference(), x).hold === true);
       await new Promise((r) => setTimeout(r, 1000));
       const holds = (await s.requests()).filter((r) => r.endpoint === "hold-participant");
       assert.equal(holds.length, 1);
+      assert.deepEqual(s.errors, []);
+    } finally {
+      await s.close();
+    }
+  });
+
+  it("mutes the customer once when Mute is double-clicked", async () => {
+    const s = await openDemo();
+    try {
+      await card(s.page, s.customerCallSid).getByTestId("participant-mute").dblclick({ delay: 120 });
+      await until("C is muted", async () => legOf(await s.conference(), s.customerCallSid).muted === true);
+      await new Promise((r) => setTimeout(r, 1000));
+      assert.equal(legOf(await s.conference(), s.customerCallSid).muted, true, "the second click did not unmute");
+      const mutes = (await s.requests()).filter((r) => r.endpoint === "mute-participant");
+      assert.equal(mutes.length, 1);
       assert.deepEqual(s.errors, []);
     } finally {
       await s.close();

@@ -100,9 +100,19 @@ function Spinner(): JSX.Element {
 
 type IconButtonProps = React.ComponentProps<FlexApi["IconButton"]> & { "data-testid": string };
 
-/** Flex's icon button, `label` its tooltip and its accessible name. */
+/**
+ * Flex's icon button, `label` its tooltip and its accessible name. The second click of a
+ * double click (`detail` 2 and up) is dropped: it is one gesture, and by the time it lands the
+ * first click may have finished and turned Hold into Unhold, or Remove into its confirmation.
+ */
 function iconButton(env: Env, label: string, props: IconButtonProps): JSX.Element {
-  return h(env.flex.IconButton, Object.assign({ title: label, "aria-label": label }, props));
+  const click = props.onClick;
+  const onClick =
+    click &&
+    ((event: Parameters<typeof click>[0]) => {
+      if (!(event && event.detail > 1)) click(event);
+    });
+  return h(env.flex.IconButton, Object.assign({ title: label, "aria-label": label }, props, { onClick }));
 }
 
 /** A card's action button; while `busy`, marked busy and followed by a spinner. */
