@@ -1,4 +1,7 @@
-//! Inputs shared by the benchmarks.
+//! Inputs shared by the benchmarks, and the policies the shootout compares.
+
+pub mod policy;
+pub mod reference;
 
 use serde_json::{json, Value};
 

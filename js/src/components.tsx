@@ -524,6 +524,8 @@ export function makeParticipantActions(env: Env) {
     }
 
     const has = (op: (typeof pending)[number]) => pending.indexOf(op) >= 0;
+    // While the hang-up guard hands the call over, the engine refuses every operation.
+    const guarding = conference.view.guarding;
     const holdBusy = clicked === "hold" || clicked === "unhold" || has("hold") || has("unhold");
     const muteBusy = has("mute") || has("unmute");
     const kickBusy = clicked === "kick" || has("kick") || (!!entry && entry.status === "cancelling");
@@ -543,7 +545,7 @@ export function makeParticipantActions(env: Env) {
           className: "ParticipantCanvas-HoldButton",
           "aria-pressed": onHold,
           "data-testid": "participant-hold",
-          disabled: !canHold || holdBusy,
+          disabled: !canHold || holdBusy || guarding,
           onClick: () => run(onHold ? "unhold" : "hold", onHold ? "UnholdParticipant" : "HoldParticipant", native()),
         })}
         {mutable && env.mode === "full"
@@ -553,7 +555,7 @@ export function makeParticipantActions(env: Env) {
               className: "ParticipantCanvas-MuteButton",
               "aria-pressed": muted,
               "data-testid": "participant-mute",
-              disabled: !joined || muteBusy,
+              disabled: !joined || muteBusy || guarding,
               onClick: () => intent(muted ? "unmute" : "mute"),
             })
           : null}
@@ -562,7 +564,7 @@ export function makeParticipantActions(env: Env) {
           variant: "destructive",
           className: "ParticipantCanvas-HangupButton",
           "data-testid": "participant-remove",
-          disabled: kickBusy,
+          disabled: kickBusy || guarding,
           onClick: () => mirrorConfirm(true),
         })}
       </div>

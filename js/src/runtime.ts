@@ -106,9 +106,13 @@ export class TaskConference {
     return this.client.handleIntent(intent);
   }
 
-  /** Shows a refusal the agent caused by a click (a double click is not worth a toast). */
+  /**
+   * Shows a refusal the agent caused by a click. "In progress" on a leg whose operation is in
+   * flight is a double click, not worth a toast; while the hang-up guard runs it is shown.
+   */
   showRefusal(outcome: IntentOutcome): void {
-    if (outcome.accepted || !outcome.error || outcome.error.code === "in_progress") return;
+    if (outcome.accepted || !outcome.error) return;
+    if (outcome.error.code === "in_progress" && !this.view.guarding) return;
     this.runtime.notify(REFUSED, { message: outcome.error.message, code: outcome.error.code });
   }
 

@@ -170,6 +170,19 @@ impl Sim {
         result
     }
 
+    /// Now on the sim's clock, in epoch milliseconds (tokio's clock: a paused runtime moves it
+    /// only with `tokio::time::advance`, which lets benchmarks run the sim in virtual time).
+    pub fn now_ms(&self) -> u64 {
+        self.shared.clock.now_ms()
+    }
+
+    /// When the model next changes by itself (a queued dial starting, a ring timing out), in
+    /// epoch milliseconds; `None` when nothing is scheduled. A driver that calls the sim in
+    /// process advances its clock to this time so that no change is seen late.
+    pub fn next_due_ms(&self) -> Option<u64> {
+        self.with_world(|world, _| world.next_due())
+    }
+
     /// The clock.
     pub(crate) fn clock(&self) -> Clock {
         self.shared.clock

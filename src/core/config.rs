@@ -37,6 +37,7 @@ pub enum Mode {
 /// | `ring_timeout_ms` | int | `60000` | how long an added leg may ring; tracking stops 15 s after it |
 /// | `poll_initial_ms` / `poll_max_ms` | int | `1000` / `5000` | status polling of ringing legs |
 /// | `guard_timeout_ms` | int | `8000` | the hang-up guard gives up (and blocks the hang-up) after this |
+/// | `end_alone_after_ms` | int | `5000` | an agent left alone on the call (every other party hung up, nothing ringing) is removed after this, so the call ends as Flex would end it; `0` = never |
 /// | `random_seed` | int | fixed | seed of the jitter and label generator |
 ///
 /// `worker_attributes.config_overrides.features.conference` wins over the top-level keys.
@@ -66,6 +67,8 @@ pub struct Config {
     pub poll_max_ms: u64,
     /// Deadline of the hang-up guard.
     pub guard_timeout_ms: u64,
+    /// How long an agent may stay alone on the call before the engine ends its leg (0 = never).
+    pub end_alone_after_ms: u64,
     /// Seed of the deterministic RNG.
     pub random_seed: u64,
 }
@@ -85,6 +88,7 @@ impl Default for Config {
             poll_initial_ms: 1_000,
             poll_max_ms: 5_000,
             guard_timeout_ms: 8_000,
+            end_alone_after_ms: 5_000,
             random_seed: 0x9E37_79B9_7F4A_7C15,
         }
     }
@@ -171,6 +175,7 @@ impl Config {
             ("poll_initial_ms", &mut self.poll_initial_ms),
             ("poll_max_ms", &mut self.poll_max_ms),
             ("guard_timeout_ms", &mut self.guard_timeout_ms),
+            ("end_alone_after_ms", &mut self.end_alone_after_ms),
         ] {
             if let Some(v) = o.uint(key, MAX_MS) {
                 *slot = v;

@@ -3,6 +3,7 @@
 use crate::prelude::*;
 
 mod adds;
+mod alone;
 mod guard;
 mod ops;
 mod reconcile;
@@ -78,6 +79,12 @@ pub struct Conference {
     delayed: Vec<(u64, Request)>,
     guard: Option<Guard>,
     leaving_until: Option<u64>,
+    /// Since when this agent has been alone on the call (see `alone`).
+    alone_since: Option<u64>,
+    /// This engine asked to end its agent's leg: never again for this conference.
+    alone_ended: bool,
+    /// Removals of this agent's leg that failed.
+    alone_attempts: u32,
     auth_notified: bool,
     /// Commands not polled yet, oldest first. (A `Vec`: a handful at a time, and `VecDeque`'s
     /// ring-buffer code was ~0.7 KB of the module.)
@@ -106,6 +113,9 @@ impl Conference {
             delayed: Vec::new(),
             guard: None,
             leaving_until: None,
+            alone_since: None,
+            alone_ended: false,
+            alone_attempts: 0,
             auth_notified: false,
             out: Vec::new(),
         }
@@ -229,6 +239,7 @@ impl Conference {
         }
         consider(self.guard.as_ref().map(|g| g.deadline));
         consider(self.leaving_until);
+        consider(self.alone_deadline());
         next
     }
 
@@ -312,6 +323,7 @@ impl Conference {
         self.drive_ops();
         self.drive_guard();
         self.reconcile();
+        self.drive_alone();
     }
 
     fn take_id(&mut self) -> CommandId {
@@ -374,6 +386,9 @@ impl Conference {
         self.delayed.clear();
         // Requests still in flight keep their ids: their results are accepted and ignored.
         self.leaving_until = None;
+        self.alone_since = None;
+        self.alone_ended = false;
+        self.alone_attempts = 0;
         if self.guard.take().is_some() {
             self.answer_hangup(true, "not_guarded");
         }

@@ -26,6 +26,8 @@ pub(super) enum Purpose {
     Create {
         add: u32,
     },
+    /// Removing this agent's own leg, left alone on the call.
+    EndAlone,
     Flag {
         call_sid: String,
         value: bool,
@@ -143,6 +145,7 @@ impl Conference {
             Purpose::Poll { add } => self.on_poll_result(add, outcome),
             Purpose::Cancel { add } => self.on_cancel_result(add, outcome),
             Purpose::Op { op } => self.on_op_result(op, outcome),
+            Purpose::EndAlone => self.on_end_alone(outcome),
             Purpose::GuardUnhold { call_sid } => self.on_guard_unhold(&call_sid, outcome),
             Purpose::GuardVerify { call_sid } => self.on_guard_verify(&call_sid, outcome),
             Purpose::Workaround {
@@ -161,6 +164,7 @@ impl Conference {
             | Purpose::Lookup { add }
             | Purpose::Poll { add } => self.adds.iter().any(|a| a.seq == *add),
             Purpose::Op { op } => self.ops.iter().any(|o| o.seq == *op),
+            Purpose::EndAlone => self.left_alone().is_some(),
             Purpose::GuardUnhold { call_sid } | Purpose::GuardVerify { call_sid } => {
                 self.guard.is_some() && self.is_live(call_sid)
             }
