@@ -67,18 +67,65 @@ try {
   const fuzzing = runFuzzer();
   const p4 = await standardFlowRequests();
   const p5 = await safeToLeaveAfterAnswer();
+  const standard = runStandardFlow();
+  const shootout = runShootout();
   const result = {
     fuzzing,
     p4,
     p5,
+    standard,
+    shootout,
     p2ColdStartMs: stats(cold),
     p3SnapshotMicros: { ...stats(perSnapshot), iterationsPerRound: P3_ITERATIONS },
     chromium: browser.version(),
   };
   console.log(JSON.stringify(result));
   writeReport(result);
+  if (shootout.ours.violating > 0) {
+    console.error(`bench: our engine broke a DESIGN §6 invariant in ${shootout.ours.violating} shootout scenarios (replay commands above)`);
+    process.exitCode = 1;
+  }
 } finally {
   await closeBrowser();
+}
+
+/** Runs a bench binary built by xtask; returns its last stdout line as JSON (u64 seeds kept as digits). */
+function benchBinary(name, args, { okCodes = [0] } = {}) {
+  const bin = join(repo, "target", "bench", "release", name);
+  let out;
+  try {
+    out = execFileSync(bin, args, { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"], maxBuffer: 64 * 2 ** 20 });
+  } catch (error) {
+    if (!okCodes.includes(error.status) || typeof error.stdout !== "string") throw error;
+    out = error.stdout;
+  }
+  const line = out.trim().split("\n").pop();
+  const summary = JSON.parse(line);
+  const seed = line.match(/"seed":"?(\d+)/);
+  if (seed) summary.seed = seed[1];
+  return summary;
+}
+
+/**
+ * P4 and P5 for both policies (bench/src/bin/shootout --standard): the standard flow against the
+ * sim in process, in virtual time, with 50 and 100 ms per request.
+ */
+function runStandardFlow() {
+  const summary = benchBinary("shootout", ["--standard"]);
+  console.log(`bench: standard flow ${JSON.stringify(summary)}`);
+  return summary;
+}
+
+/**
+ * The shootout (issue 6, point 3): `SHOOTOUT_SCENARIOS` seeded random scenarios, ours and the
+ * replayed reference. Exit 1 means our engine broke an invariant: the report is still written,
+ * then the run fails.
+ */
+function runShootout() {
+  const scenarios = process.env.SHOOTOUT_SCENARIOS || "1000";
+  const summary = benchBinary("shootout", ["--scenarios", scenarios], { okCodes: [0, 1] });
+  console.log(`bench: shootout ${JSON.stringify(summary)}`);
+  return summary;
 }
 
 /**
@@ -87,14 +134,7 @@ try {
  * or broken checks make it exit 1, which fails the run.
  */
 function runFuzzer() {
-  const executions = process.env.FUZZ_EXECUTIONS || "1000000";
-  const bin = join(repo, "target", "bench", "release", "fuzz");
-  const out = execFileSync(bin, ["--executions", executions], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] });
-  const line = out.trim().split("\n").pop();
-  const summary = JSON.parse(line);
-  // The seed is a u64: keep its digits (a JS number would round it).
-  const seed = line.match(/"seed":(\d+)/);
-  if (seed) summary.seed = seed[1];
+  const summary = benchBinary("fuzz", ["--executions", process.env.FUZZ_EXECUTIONS || "1000000"]);
   console.log(`bench: fuzzing ${JSON.stringify(summary)}`);
   return summary;
 }
@@ -187,7 +227,19 @@ function nativeRow() {
   return `| P3 | the same natively: JSON text → snapshot → engine → commands (criterion median) | ${us(m.point_estimate)} µs; 95% CI ${us(m.confidence_interval.lower_bound)}–${us(m.confidence_interval.upper_bound)} | | |`;
 }
 
-function writeReport({ fuzzing, p4, p5, p2ColdStartMs: p2, p3SnapshotMicros: p3, chromium: chromiumVersion }) {
+const SHOOTOUT_ROWS = [
+  ["dropped", "1, 4: a leg's exit ends the call while 2+ others stay on (customer or party dropped)"],
+  ["stranded", "2: a party left alone, or the last two do not end together"],
+  ["heldNoAgent", "3: a party on hold with no agent left"],
+  ["duplicateLegs", "5: one add, more than one leg"],
+  ["defects", "6: a panic or a refused input"],
+  ["silentFailures", "7: an agent's action failed and nothing was shown"],
+];
+
+const endpoints = (r) => Object.entries(r.byEndpoint).map(([e, n]) => `${e} ${n}`).join(", ");
+const safe = (r) => (r.safeAfterAnswerMs === null ? "never" : `${r.safeAfterAnswerMs} ms`);
+
+function writeReport({ fuzzing, p4, p5, standard, shootout, p2ColdStartMs: p2, p3SnapshotMicros: p3, chromium: chromiumVersion }) {
   const plugin = JSON.parse(readFileSync(join(repo, "target", "flex-plugin", "sizes.json"), "utf8"));
   const wasm = readFileSync(join(repo, "target", "bindgen", "flex_conference_bg.wasm"));
   const esm = readFileSync(join(repo, "pkg", "dist", "index.esm.js"), "utf8");
@@ -206,6 +258,10 @@ function writeReport({ fuzzing, p4, p5, p2ColdStartMs: p2, p3SnapshotMicros: p3,
   const spread = (s, digits = 1) => `${fmt(s.p10, digits)}–${fmt(s.p90, digits)} (p10–p90), ${fmt(s.min, digits)}–${fmt(s.max, digits)} (min–max)`;
   const verdict = (ok) => (ok ? "met" : "**not met**");
   const KB = 1024;
+  const ours4 = standard.ours.latency50;
+  const ref4 = standard.reference.latency50;
+  const ours5 = standard.ours.latency100;
+  const ref5 = standard.reference.latency100;
   const lines = [
     "# Benchmarks",
     "",
@@ -226,8 +282,24 @@ function writeReport({ fuzzing, p4, p5, p2ColdStartMs: p2, p3SnapshotMicros: p3,
     `| P2 | cold start: bundle evaluated → registered (median of ${p2.n} loads) | ${fmt(p2.median)} ms; ${spread(p2)} | ≤ 10 ms | ${verdict(p2.median <= 10)} |`,
     `| P3 | engine cost per 6-leg task snapshot, JS ↔ wasm included, Chromium (median of ${p3.n} rounds × ${p3.iterationsPerRound}) | ${fmt(p3.median, 2)} µs; ${spread(p3, 2)} | ≤ 50 µs | ${verdict(p3.median <= 50)} |`,
     nativeRow(),
-    `| P4 | serverless requests for the standard flow (add, 20 s ringing, answer, agent leaves, customer hangs up) | ours: ${p4.requests} (${Object.entries(p4.byEndpoint).map(([e, n]) => `${e} ${n}`).join(", ")}); the replayed reference: not measured yet | ≤ ⅓ of the reference | |`,
-    `| P5 | third party answers → safe for the agent to leave, 100 ms per request | ours: ${p5.safeAfterAnswerMs} ms${p5.safeBeforeAnswerMs !== null ? ` (safe ${p5.safeBeforeAnswerMs} ms after Dial, before the answer)` : ""}; all three flags final ${p5.allFalseAfterAnswerMs} ms after the answer | 0 | ${verdict(p5.safeAfterAnswerMs === 0)} |`,
+    `| P4 | serverless requests for the standard flow (add, 20 s ringing, answer, agent leaves, one party hangs up) | ours: ${ours4.requests} (${endpoints(ours4)}); the replayed reference: ${ref4.requests} (${endpoints(ref4)}); ratio ${fmt(ours4.requests / ref4.requests, 2)} | ≤ ⅓ of the reference | ${verdict(ours4.requests * 3 <= ref4.requests)} |`,
+    `| P4 | the same flow clicked through the demo in Chromium (ours, end to end) | ${p4.requests} (${endpoints(p4)}) | | |`,
+    `| P5 | third party answers → safe for the agent to leave, 100 ms per request | ours: ${safe(ours5)}; the replayed reference: ${safe(ref5)} | 0 | ${verdict(ours5.safeAfterAnswerMs === 0)} |`,
+    `| P5 | the same through the demo in Chromium (ours, end to end) | ${p5.safeAfterAnswerMs} ms${p5.safeBeforeAnswerMs !== null ? ` (safe ${p5.safeBeforeAnswerMs} ms after Dial, before the answer)` : ""}; all three flags final ${p5.allFalseAfterAnswerMs} ms after the answer | | |`,
+    "",
+    "## The shootout",
+    "",
+    `${Number(shootout.scenarios).toLocaleString("en-US")} seeded random scenarios (seed ${shootout.seed}), each run once with our engine and once with`,
+    `the replayed reference against the same sim, in ${shootout.seconds} s. A cell counts the scenarios that broke the invariant.`,
+    "",
+    "| DESIGN §6 invariant | ours | replayed reference |",
+    "|---|---|---|",
+    ...SHOOTOUT_ROWS.map(([key, label]) => `| ${label} | ${shootout.ours.byInvariant[key]} | ${shootout.reference.byInvariant[key]} |`),
+    `| **scenarios with any violation** | **${shootout.ours.violating}** | **${shootout.reference.violating}** |`,
+    `| outcomes in a window the SPEC documents (not counted above; see Method) | ${shootout.ours.inWindows} | ${shootout.reference.inWindows} |`,
+    `| serverless requests, all scenarios | ${shootout.ours.requests.toLocaleString("en-US")} | ${shootout.reference.requests.toLocaleString("en-US")} |`,
+    "",
+    `Replay one scenario with every step and request printed: \`cargo run --release --manifest-path bench/Cargo.toml --target-dir target/bench --bin shootout -- --seed ${shootout.seed} --only K\`.`,
     "",
     "## Fuzzing",
     "",
@@ -241,9 +313,7 @@ function writeReport({ fuzzing, p4, p5, p2ColdStartMs: p2, p3SnapshotMicros: p3,
     "10,000 counts as a failure), checks that no command id is reused, and checks that `pollTimeout()` is",
     "never in the past.",
     "",
-    "The shootout (randomized scenarios, ours against the replayed reference) and the replayed reference",
-    "itself (P4's and P5's other column) are not written yet: issue 6 is in progress.",
-    "",
+
     "## Method",
     "",
     `- **P1.** \`js/plugin-check.mjs\` builds \`examples/flex-plugin\` with flex-plugin-scripts 7.1.2 (webpack 4),`,
@@ -254,11 +324,38 @@ function writeReport({ fuzzing, p4, p5, p2ColdStartMs: p2, p3SnapshotMicros: p3,
     "  bundle's download (`responseEnd`) and stops when the plugin's `init` has registered.",
     "  Included: evaluating the bundle, unpacking the embedded module (LZMA, in JavaScript), compiling and",
     "  instantiating it, reading the configuration, and registering the components, actions and notifications.",
-    "- **P4.** The demo, clicked through against the sim. The count is every request the sim logged for the",
-    "  call's conference.",
-    "- **P5.** As P4 with a 100 ms latency fault on every request of the call. Safe means the agent's own",
-    "  `endConferenceOnExit` is false in the sim, so the agent's leaving cannot end the call. The engine",
-    "  writes it at Dial time: 0 ms means it was already false when the third party answered.",
+    "- **P4, P5 (both policies).** `bench/src/bin/shootout --standard`: the sim in process (its HTTP router",
+    "  called directly) in virtual time, each agent browser running one policy behind Flex's action",
+    "  semantics. A dials X; X rings 20 s and answers; A leaves 10 s later (confirming); X hangs up 10 s",
+    "  after that; Flex shows changes 200 ms late. P4 counts every request, P5 is measured with 100 ms per",
+    "  request: safe means the agent's own `endConferenceOnExit` is false at Twilio, so the agent's leaving",
+    "  cannot end the call; 0 ms means it was already false when X answered (ours writes it at Dial time).",
+    "- **P4, P5 (ours, end to end).** The same flow clicked through the demo in Chromium against the sim:",
+    "  every request the sim logged for the call; P5 with a 100 ms latency fault on every request.",
+    "- **The replayed reference** (`bench/src/reference.rs`, bench-only, never shipped) is the template",
+    "  feature as SPEC §4–§8 describe it: the edge-triggered monitor (fire-and-forget writes, edges used up),",
+    "  the hold workaround through Flex actions, the 5 s hang-up guard that polls Flex's state, the 1 s",
+    "  status polling of ringing legs, names fetched per card, and the browser retry policy (429 and network",
+    "  errors, 10 times, creates included). Its defects D1–D3, D5–D7, D9, D11, D12 and D14 are reproduced.",
+    "- **The shootout.** `bench/src/bin/shootout`, the same driver. Each scenario starts from a live call",
+    "  (agent A and the customer) and draws a setup — request latency 20–800 ms, Flex event delay 0–2,000 ms,",
+    "  the hold workaround on or off, Flex retyping held added legs as `customer` or not, the agent closing",
+    "  the task at once after leaving (1 in 3) — and 1–12 steps 0–15 s apart (0 races the step before):",
+    "  dials, answers, busy / no-answer, parties hanging up, holds, unholds and removals from participant rows",
+    "  or Flex's own customer row, stopping a dial, a second agent joining by transfer, agents hanging up,",
+    "  and faults for the next 1–4 requests to an endpoint (429, 500, 503, dropped connections, done-then-",
+    "  failed answers). The held-leg quirk is on; rings time out after 60 s. Then the call runs 120 s more.",
+    "  Checks: **dropped** — a leg's exit ended the call while two or more others stayed on (not an agent",
+    "  handing over to another agent); **stranded** — settled, a party alone with no agent, or of the last",
+    "  two one hangs up and the other stays on; **held, no agent**; **duplicate legs** — more legs to a",
+    "  number than accepted dials of it; **silent failures** — an agent's action (dial, hold, unhold, remove,",
+    "  stop dialing, hang up) neither took effect nor showed anything (a notification or an inline refusal);",
+    "  **defects** — a panic or a refused input.",
+    "- **SPEC windows.** Drops, stranding or holds are counted apart, for both policies, when the scenario",
+    "  entered a window the SPEC itself documents: the last agent left (confirming) while a dialed leg rang",
+    "  (SPEC §13 scenario 13: nobody is left to reconcile the new leg); a party hung up while a hang-up guard",
+    "  ran, or after the last agent left three or more parties behind (§12 C5: no atomic \"change flags and",
+    "  leave\"; C6's server-side reconciler would cover it); an agent hung up before Flex showed a change.",
     "- **P3.** `www/bench.html` with the package's `ConferenceEngine`. Each step is a `handleSnapshot` of a",
     "  6-leg Flex task, alternating two tasks that differ in one leg's `muted`, plus draining the commands.",
     "  200 warm-up steps, then rounds of 2,000 steps.",

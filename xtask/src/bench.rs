@@ -1,7 +1,8 @@
 //! `cargo xtask bench` (issue 6): builds the package and the example Flex plugin, runs the native
-//! criterion benchmark (bench/), then measures in headless Chromium against the sim and writes
-//! `BENCHMARKS.md` (js/bench.mjs). Budgets are
-//! reported, never enforced: only a broken run fails.
+//! criterion benchmark (bench/), then measures in headless Chromium against the sim, runs the
+//! fuzzer and the shootout (ours against the replayed reference), and writes `BENCHMARKS.md`
+//! (js/bench.mjs). Budgets are reported, never enforced: only a broken run fails — or a
+//! violation of a DESIGN §6 invariant by our engine in the shootout.
 
 use crate::build;
 use crate::proc::Step;
@@ -9,8 +10,11 @@ use crate::setup::{self, Needs};
 use crate::sim::{SimProcess, SIM_URL_ENV};
 use crate::Result;
 
-/// Runs the benchmarks and writes `BENCHMARKS.md`.
-pub(crate) fn run() -> Result<()> {
+/// Shootout scenarios without `--scenarios`.
+pub(crate) const DEFAULT_SCENARIOS: u64 = 1_000;
+
+/// Runs the benchmarks and writes `BENCHMARKS.md`; the shootout runs `scenarios` scenarios.
+pub(crate) fn run(scenarios: u64) -> Result<()> {
     setup::run(Needs::ALL)?;
     build::run(false)?;
     let plugin = Step::new("node").args(["js/plugin-check.mjs"]);
@@ -34,7 +38,8 @@ pub(crate) fn run() -> Result<()> {
         ]);
     println!("\n==> {criterion}");
     criterion.run()?;
-    // The fuzzing driver (bench/src/bin/fuzz.rs), run by js/bench.mjs.
+    // The fuzzing driver (bench/src/bin/fuzz.rs) and the shootout (bench/src/bin/shootout), run
+    // by js/bench.mjs.
     let fuzz = Step::cargo().args([
         "build",
         "--release",
@@ -44,12 +49,15 @@ pub(crate) fn run() -> Result<()> {
         "target/bench",
         "--bin",
         "fuzz",
+        "--bin",
+        "shootout",
     ]);
     println!("\n==> {fuzz}");
     fuzz.run()?;
     let sim = SimProcess::start()?;
     let bench = Step::new("node")
         .env(SIM_URL_ENV, sim.url())
+        .env("SHOOTOUT_SCENARIOS", scenarios.to_string())
         .args(["js/bench.mjs"]);
     println!("\n==> {bench}");
     bench.run()?;

@@ -40,7 +40,10 @@ commands:
   demo [--port N]  install, build, serve the demo with the sim (default port 8787), print its URL
   build            release wasm + the npm package into pkg/ (shim type-checked and bundled), sizes
   size             build, then fail if the package's gzip weight exceeds the budget
-  bench            build, then measure (weight, cold start, engine cost) and write BENCHMARKS.md
+  bench [--scenarios N]
+                   build, then measure (weight, cold start, engine cost, requests, time to safe,
+                   fuzzing, and the shootout of N random scenarios against the replayed reference,
+                   default 1000) and write BENCHMARKS.md
   help             this text";
 
 fn main() -> ExitCode {
@@ -62,7 +65,10 @@ fn run(args: &[&str]) -> Result<()> {
         ["test" | "ci", options @ ..] => check::run(parse_scope(options)?),
         ["build"] => build::run(false),
         ["size"] => build::run(true),
-        ["bench"] => bench::run(),
+        ["bench"] => bench::run(bench::DEFAULT_SCENARIOS),
+        ["bench", "--scenarios", n] => bench::run(n.parse().map_err(|_| {
+            format!("`--scenarios` takes a whole number of scenarios, got `{n}`")
+        })?),
         ["demo"] => demo::run(demo::DEFAULT_PORT),
         ["demo", "--port", port] => demo::run(
             port.parse()

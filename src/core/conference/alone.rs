@@ -15,8 +15,8 @@ use crate::core::notification as note;
 use crate::core::snapshot::ParticipantKind;
 use crate::core::value::Json;
 
-/// Removals of the agent's leg tried before a failure is shown.
-const ATTEMPTS: u32 = 3;
+/// The failed removal of the agent's leg that is shown (once).
+const SHOWN_AFTER: u32 = 3;
 
 impl Conference {
     /// This agent's call SID when it is alone on a call another party has left, with nothing
@@ -45,7 +45,7 @@ impl Conference {
         (live.len() == 1 && !ringing && a_party_left).then(|| me.call_sid.clone())?
     }
 
-    /// When the agent's time alone runs out.
+    /// When the agent's time alone runs out (again, after a failed removal).
     pub(super) fn alone_deadline(&self) -> Option<u64> {
         self.alone_since
             .map(|t| t.saturating_add(self.config.end_alone_after_ms))
@@ -76,9 +76,9 @@ impl Conference {
         );
     }
 
-    /// The removal settled. On success Flex shows the call ending. A failure is tried again
-    /// after another `end_alone_after_ms` (the rule fires again while the agent is still alone),
-    /// up to [`ATTEMPTS`] times; then it is shown, and the agent can still hang up.
+    /// The removal settled. On success Flex shows the call ending. After a failure the rule runs
+    /// again, `end_alone_after_ms` later, for as long as the agent stays alone: the third
+    /// failure is shown (the agent can always hang up), an expired login stops it.
     pub(super) fn on_end_alone(&mut self, outcome: Result<Json, ApiFailure>) {
         let Err(failure) = outcome else {
             return;
@@ -86,11 +86,13 @@ impl Conference {
         if failure.is_not_found() {
             return;
         }
-        self.alone_attempts += 1;
-        if self.alone_attempts < ATTEMPTS && !matches!(failure, ApiFailure::Auth { .. }) {
-            self.alone_ended = false;
-        } else {
+        self.alone_attempts = self.alone_attempts.saturating_add(1);
+        let auth = matches!(failure, ApiFailure::Auth { .. });
+        if auth || self.alone_attempts == SHOWN_AFTER {
             self.notify_failure(note::REMOVE_FAILED, &failure, &[]);
+        }
+        if !auth {
+            self.alone_ended = false;
         }
     }
 }

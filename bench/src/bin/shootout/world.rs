@@ -7,7 +7,6 @@
 //! change of the conference `event_delay` after it happened; a native Flex action settles after
 //! `latency`. After every input the browsers' outputs are carried out until none is left.
 
-use std::collections::BTreeMap;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::time::Duration;
 
@@ -121,16 +120,16 @@ enum Event {
 pub struct Shown {
     pub agent: Agent,
     pub at: u64,
-    pub id: String,
 }
 
 /// A serverless request a browser sent.
 #[derive(Clone, Debug)]
 pub struct Sent {
-    pub agent: Agent,
-    pub at: u64,
     pub endpoint: String,
 }
+
+/// Called with the world after every change of the conference.
+pub type Watcher = Box<dyn FnMut(&World)>;
 
 /// The world of one scenario.
 pub struct World {
@@ -154,7 +153,7 @@ pub struct World {
     /// A trace of everything, kept when `verbose`.
     pub trace: Option<Vec<String>>,
     /// Called with the world after every change the driver sees (for the checks that watch).
-    pub watchers: Vec<Box<dyn FnMut(&World)>>,
+    pub watchers: Vec<Watcher>,
 }
 
 fn new_policy(
@@ -317,6 +316,18 @@ impl World {
         Ok(())
     }
 
+    /// An agent's `HangupCall` awaits its policy's answer (a hang-up guard runs).
+    pub fn guard_running(&self) -> bool {
+        self.browsers.iter().any(|b| b.hangup_pending)
+    }
+
+    /// The agent's Flex has not shown the latest change of the conference yet.
+    pub fn flex_behind(&self, agent: Agent) -> bool {
+        self.queue
+            .iter()
+            .any(|(_, _, e)| matches!(e, Event::Snapshot { agent: a, .. } if *a == agent))
+    }
+
     pub fn attached(&self, agent: Agent) -> bool {
         self.browsers[agent.index()].policy.is_some()
     }
@@ -431,8 +442,6 @@ impl World {
             } => {
                 self.note(|| format!("{agent:?} → {endpoint} #{id} {params:?}"));
                 self.requests.push(Sent {
-                    agent,
-                    at: now,
                     endpoint: endpoint.clone(),
                 });
                 let body = form_urlencoded::Serializer::new(String::new())
@@ -456,7 +465,6 @@ impl World {
                 self.notifications.push(Shown {
                     agent,
                     at: now,
-                    id: notification,
                 });
             }
             Out::Flex {
@@ -835,13 +843,4 @@ fn brief(task: &Value) -> String {
         task["status"].as_str().unwrap_or("?"),
         parts.join(" ")
     )
-}
-
-/// Counts by key (for summaries).
-pub fn count<'a>(keys: impl Iterator<Item = &'a str>) -> BTreeMap<String, u64> {
-    let mut m = BTreeMap::new();
-    for k in keys {
-        *m.entry(k.to_owned()).or_insert(0) += 1;
-    }
-    m
 }
