@@ -66,9 +66,11 @@ fn run(args: &[&str]) -> Result<()> {
         ["build"] => build::run(false),
         ["size"] => build::run(true),
         ["bench"] => bench::run(bench::DEFAULT_SCENARIOS),
-        ["bench", "--scenarios", n] => bench::run(n.parse().map_err(|_| {
-            format!("`--scenarios` takes a whole number of scenarios, got `{n}`")
-        })?),
+        ["bench", "--scenarios", n] => {
+            bench::run(n.parse().map_err(|_| {
+                format!("`--scenarios` takes a whole number of scenarios, got `{n}`")
+            })?)
+        }
         ["demo"] => demo::run(demo::DEFAULT_PORT),
         ["demo", "--port", port] => demo::run(
             port.parse()
