@@ -198,6 +198,32 @@ fn checks(scope: Scope) -> Vec<Check> {
             "native tests (engine, sim, xtask)",
             Step::cargo().args(["test", "--workspace", "--no-fail-fast"]),
         ));
+        // The benchmark crate (bench/, outside the workspace so criterion stays out of the steps
+        // above): the replayed reference's tests and a shootout smoke run (our engine keeps
+        // every invariant in 200 random scenarios). The full shootout is `cargo xtask bench`.
+        const BENCH: [&str; 4] = [
+            "--manifest-path",
+            "bench/Cargo.toml",
+            "--target-dir",
+            "target/bench",
+        ];
+        checks.push(Check::new(
+            "fmt (bench crate)",
+            Step::cargo().args(["fmt", "--manifest-path", "bench/Cargo.toml", "--check"]),
+        ));
+        checks.push(Check::new(
+            "clippy (bench crate)",
+            Step::cargo().args(["clippy"]).args(BENCH).args([
+                "--all-targets",
+                "--",
+                "-D",
+                "warnings",
+            ]),
+        ));
+        checks.push(Check::new(
+            "bench crate tests (replayed reference, shootout smoke)",
+            Step::cargo().args(["test"]).args(BENCH),
+        ));
     }
     if scope.wasm() {
         checks.push(Check {
@@ -327,6 +353,9 @@ mod tests {
                 "docs",
                 "clippy (wasm32)",
                 "native tests (engine, sim, xtask)",
+                "fmt (bench crate)",
+                "clippy (bench crate)",
+                "bench crate tests (replayed reference, shootout smoke)",
                 "wasm tests (headless Chromium, sim running)",
                 "package (tsc, bundle, size)",
                 "fake Flex host (semantics, headless Chromium)",
@@ -340,7 +369,10 @@ mod tests {
                 "fmt",
                 "clippy (native)",
                 "docs",
-                "native tests (engine, sim, xtask)"
+                "native tests (engine, sim, xtask)",
+                "fmt (bench crate)",
+                "clippy (bench crate)",
+                "bench crate tests (replayed reference, shootout smoke)"
             ]
         );
         assert_eq!(

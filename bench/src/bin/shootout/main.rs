@@ -905,3 +905,70 @@ fn run(args: &[String]) -> Result<ExitCode, String> {
         ExitCode::from(1)
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn standard(which: Which) -> Value {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_time()
+            .start_paused(true)
+            .build()
+            .unwrap_or_else(|e| panic!("a runtime: {e}"));
+        rt.block_on(standard_flow(which, 100, false))
+            .unwrap_or_else(|e| panic!("the standard flow runs: {e}"))
+    }
+
+    #[test]
+    fn our_engine_keeps_every_invariant_in_200_random_scenarios() {
+        for i in 0..200 {
+            let (v, _) = run_one(Which::Ours, DEFAULT_SEED, i, false);
+            assert!(
+                !v.any(),
+                "scenario {i} (replay: --seed {DEFAULT_SEED} --only {i} --policy ours): {v:#?}"
+            );
+        }
+    }
+
+    #[test]
+    fn in_the_standard_flow_ours_is_safe_before_the_answer_and_the_reference_only_after_it() {
+        let ours = standard(Which::Ours);
+        let reference = standard(Which::Reference);
+        assert_eq!(ours["safeAfterAnswerMs"], 0, "{ours}");
+        assert!(
+            reference["safeAfterAnswerMs"]
+                .as_u64()
+                .is_some_and(|ms| ms >= 100),
+            "the reference flips the flags one request after the answer: {reference}"
+        );
+        for r in [&ours, &reference] {
+            assert_eq!(
+                r["ended"], true,
+                "the call ends when the last party hangs up: {r}"
+            );
+            assert_eq!(r["byEndpoint"]["add-participant"], 1, "{r}");
+        }
+        assert!(
+            ours["requests"].as_u64() < reference["requests"].as_u64(),
+            "ours {ours} against the reference {reference}"
+        );
+    }
+
+    #[test]
+    fn the_reference_shows_its_documented_defects_somewhere_in_300_scenarios() {
+        let mut tally = Tally::new();
+        for i in 0..300 {
+            tally.add(i, run_one(Which::Reference, DEFAULT_SEED, i, false).0);
+        }
+        // D2/D4 (dropped) and D9 (duplicate legs) are the reference's best-known defects; a
+        // shootout in which the baseline never fails would measure nothing.
+        assert!(tally.any > 0, "{:?}", tally.violating);
+        assert_eq!(
+            tally.violating.get("defects"),
+            Some(&0),
+            "{:?}",
+            tally.violating
+        );
+    }
+}

@@ -462,10 +462,7 @@ impl World {
             }
             Out::Notify { notification } => {
                 self.note(|| format!("{agent:?} shows {notification}"));
-                self.notifications.push(Shown {
-                    agent,
-                    at: now,
-                });
+                self.notifications.push(Shown { agent, at: now });
             }
             Out::Flex {
                 id,
