@@ -227,17 +227,25 @@ function nativeRow() {
   return `| P3 | the same natively: JSON text → snapshot → engine → commands (criterion median) | ${us(m.point_estimate)} µs; 95% CI ${us(m.confidence_interval.lower_bound)}–${us(m.confidence_interval.upper_bound)} | | |`;
 }
 
-const SHOOTOUT_ROWS = [
-  ["dropped", "1, 4: a leg's exit ends the call while 2+ others stay on (customer or party dropped)"],
-  ["stranded", "2: a party left alone, or the last two do not end together"],
-  ["heldNoAgent", "3: a party on hold with no agent left"],
-  ["duplicateLegs", "5: one add, more than one leg"],
-  ["defects", "6: a panic or a refused input"],
-  ["silentFailures", "7: an agent's action failed and nothing was shown"],
-];
+/** The shootout's rows: the key in the shootout's JSON and the invariant, as DESIGN §6 words it. */
+function shootoutRows() {
+  return [
+    ["dropped", "1, 4: a leg's exit ends the call while 2+ others stay on (customer or party dropped)"],
+    ["stranded", "2: a party left alone, or the last two do not end together"],
+    ["heldNoAgent", "3: a party on hold with no agent left"],
+    ["duplicateLegs", "5: one add, more than one leg"],
+    ["defects", "6: a panic or a refused input"],
+    ["silentFailures", "7: an agent's action failed and nothing was shown"],
+  ];
+}
 
-const endpoints = (r) => Object.entries(r.byEndpoint).map(([e, n]) => `${e} ${n}`).join(", ");
-const safe = (r) => (r.safeAfterAnswerMs === null ? "never" : `${r.safeAfterAnswerMs} ms`);
+function endpoints(r) {
+  return Object.entries(r.byEndpoint).map(([e, n]) => `${e} ${n}`).join(", ");
+}
+
+function safe(r) {
+  return r.safeAfterAnswerMs === null ? "never" : `${r.safeAfterAnswerMs} ms`;
+}
 
 function writeReport({ fuzzing, p4, p5, standard, shootout, p2ColdStartMs: p2, p3SnapshotMicros: p3, chromium: chromiumVersion }) {
   const plugin = JSON.parse(readFileSync(join(repo, "target", "flex-plugin", "sizes.json"), "utf8"));
@@ -294,7 +302,7 @@ function writeReport({ fuzzing, p4, p5, standard, shootout, p2ColdStartMs: p2, p
     "",
     "| DESIGN §6 invariant | ours | replayed reference |",
     "|---|---|---|",
-    ...SHOOTOUT_ROWS.map(([key, label]) => `| ${label} | ${shootout.ours.byInvariant[key]} | ${shootout.reference.byInvariant[key]} |`),
+    ...shootoutRows().map(([key, label]) => `| ${label} | ${shootout.ours.byInvariant[key]} | ${shootout.reference.byInvariant[key]} |`),
     `| **scenarios with any violation** | **${shootout.ours.violating}** | **${shootout.reference.violating}** |`,
     `| outcomes in a window the SPEC documents (not counted above; see Method) | ${shootout.ours.inWindows} | ${shootout.reference.inWindows} |`,
     `| serverless requests, all scenarios | ${shootout.ours.requests.toLocaleString("en-US")} | ${shootout.reference.requests.toLocaleString("en-US")} |`,
