@@ -285,7 +285,7 @@ function writeReport({ fuzzing, p4, p5, standard, shootout, p2ColdStartMs: p2, p
     "",
     "| | what | result | budget | |",
     "|---|---|---|---|---|",
-    `| P1 | the package inside the example plugin's bundle (with minus without) | ${plugin.packageGzip} B gzip -9 (${fmt(plugin.packageGzip / KB)} KB); ${plugin.packageRaw} B raw | ≤ 40 KB gzip | ${verdict(plugin.packageGzip <= 40 * KB)} |`,
+    `| P1 | the package inside the example plugin's bundle (with minus without) | ${plugin.packageGzip} B gzip -9 (${fmt(plugin.packageGzip / KB)} KB); ${plugin.packageRaw} B raw | ≤ 40 KB gzip (the reference feature with its dependencies: 41.7 KB without Paste, about 147 KB with it, issue 6's figures) | ${verdict(plugin.packageGzip <= 40 * KB)} |`,
     `| P1 | the module: after wasm-bindgen / as embedded (LZMA) | ${wasm.length} B raw, ${gz(wasm)} B gzip / ${packed} B | | |`,
     `| P2 | cold start: bundle evaluated → registered (median of ${p2.n} loads) | ${fmt(p2.median)} ms; ${spread(p2)} | ≤ 10 ms | ${verdict(p2.median <= 10)} |`,
     `| P3 | engine cost per 6-leg task snapshot, JS ↔ wasm included, Chromium (median of ${p3.n} rounds × ${p3.iterationsPerRound}) | ${fmt(p3.median, 2)} µs; ${spread(p3, 2)} | ≤ 50 µs | ${verdict(p3.median <= 50)} |`,
