@@ -106,6 +106,31 @@ describe("participant actions", () => {
     }
   });
 
+  it("ends the call 5 s after a held customer hangs up and leaves the agent alone", async () => {
+    const s = await openDemo();
+    try {
+      await card(s.page, s.customerCallSid).getByTestId("participant-hold").click();
+      await until("C is held, its flag false first", async () => {
+        const c = legOf(await s.conference(), s.customerCallSid);
+        return c.hold === true && c.endConferenceOnExit === false;
+      });
+      await leg(s.customerCallSid, "hangup");
+      const left = Date.now();
+      await new Promise((r) => setTimeout(r, 2000));
+      assert.equal((await s.conference()).status, "in-progress", "the agent is alone, not yet removed");
+      const final = await ended(s);
+      assert.ok(Date.now() - left >= 4500, "not before end_alone_after_ms");
+      assert.equal(final.reasonEnded, "last-participant-kicked");
+      assert.equal(final.callSidEndingConference, s.agentCallSid);
+      const removals = (await s.requests()).filter((r) => r.endpoint === "remove-participant");
+      assert.equal(removals.length, 1);
+      assert.deepEqual(await s.notifications(), [], "an empty call ending is not news");
+      assert.deepEqual(s.errors, []);
+    } finally {
+      await s.close();
+    }
+  });
+
   it("mutes and unmutes the customer through mute-participant", async () => {
     const s = await openDemo();
     try {
