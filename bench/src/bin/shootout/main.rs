@@ -490,6 +490,9 @@ async fn end_checks(world: &mut World, rng: &mut Rng, v: &mut Verdict) {
     }
 }
 
+/// The window of SPEC §13 scenario 13, as the shootout's summary names it.
+const SPEC_13: &str = "the last agent left while a dialed leg rang (§13 scenario 13)";
+
 /// Whether the last agent to leave left while a non-agent leg was ringing.
 fn spec_13_window(legs: &[LegView]) -> bool {
     if legs.iter().any(|l| l.live && l.worker.is_some()) {
@@ -721,6 +724,8 @@ struct Tally {
     violating: BTreeMap<&'static str, u64>,
     any: u64,
     windows: u64,
+    /// Scenarios with an outcome in a window, by window.
+    window_kinds: BTreeMap<&'static str, u64>,
     requests: u64,
     examples: Vec<(u64, Verdict)>,
 }
@@ -732,6 +737,7 @@ impl Tally {
             violating: BTreeMap::new(),
             any: 0,
             windows: 0,
+            window_kinds: BTreeMap::new(),
             requests: 0,
             examples: Vec::new(),
         }
@@ -741,6 +747,16 @@ impl Tally {
         self.scenarios += 1;
         self.requests += v.requests as u64;
         self.windows += u64::from(!v.window.is_empty());
+        if !v.window.is_empty() {
+            let kinds = if v.entered.is_empty() {
+                vec![SPEC_13]
+            } else {
+                v.entered.clone()
+            };
+            for kind in kinds {
+                *self.window_kinds.entry(kind).or_insert(0) += 1;
+            }
+        }
         for (name, list) in v.categories() {
             *self.violating.entry(name).or_insert(0) += u64::from(!list.is_empty());
         }
@@ -758,6 +774,7 @@ impl Tally {
             "violating": self.any,
             "byInvariant": self.violating,
             "inWindows": self.windows,
+            "windows": self.window_kinds,
             "requests": self.requests,
         })
     }
