@@ -73,6 +73,12 @@ pub trait Policy {
     /// engine's "leave while a leg rings?" answered yes).
     fn before(&mut self, action: &str, payload: &Value, now: u64) -> Outcome;
 
+    /// The agent clicks Mute / Unmute on a participant card; `None` when the policy has no
+    /// such button (the reference has none: SPEC §11 D17).
+    fn mute(&mut self, _call_sid: &str, _muted: bool, _now: u64) -> Option<Outcome> {
+        None
+    }
+
     /// The agent stops dialing a ringing leg from its connecting card.
     fn cancel_dial(&mut self, call_sid: &str, now: u64) -> Outcome;
 
@@ -204,6 +210,18 @@ impl Policy for Ours {
             }
         };
         self.intent(intent, now)
+    }
+
+    fn mute(&mut self, call_sid: &str, muted: bool, now: u64) -> Option<Outcome> {
+        let call_sid = call_sid.to_owned();
+        Some(self.intent(
+            if muted {
+                Intent::Mute { call_sid }
+            } else {
+                Intent::Unmute { call_sid }
+            },
+            now,
+        ))
     }
 
     fn cancel_dial(&mut self, call_sid: &str, now: u64) -> Outcome {

@@ -13,7 +13,8 @@
 //! retyping held `unknown` legs as `customer` or not; the held-leg quirk always on, rings time
 //! out after 60 s) and 1–12 steps, each 0–15 s after the one before (0 makes it race it):
 //! agents dial, ringing legs answer or don't, parties hang up, agents hold / unhold / remove
-//! participants from their rows or hold the customer from Flex's own row, stop dialing, a
+//! participants from their rows or hold the customer from Flex's own row, mute and unmute
+//! (ours only: the reference has no mute button, D17), stop dialing, a
 //! second agent joins by transfer, agents hang up, and faults hit the next requests to an
 //! endpoint (429 and 5xx bursts, dropped connections, done-then-failed answers). Then the call
 //! runs 120 s more, and is checked:
@@ -24,8 +25,8 @@
 //!   one hangs up and the other stays on;
 //! * **held, no agent** (§6 3): settled, no agent is on the call and a party is on hold;
 //! * **duplicate legs** (§6 5): more legs to a number than the agents' accepted dials of it;
-//! * **silent failures** (§6 7): an agent's action (dial, hold, unhold, remove, stop dialing,
-//!   hang up) neither took effect nor showed the agent anything (a notification, or an inline
+//! * **silent failures** (§6 7): an agent's action (dial, hold, unhold, mute, remove, stop
+//!   dialing, hang up) neither took effect nor showed the agent anything (a notification, or an inline
 //!   refusal), though the participant was still there and no later action replaced it;
 //! * **defects**: a policy panicked or refused the driver's input (§6 6).
 //!
@@ -69,6 +70,8 @@ struct Op {
 enum Effect {
     /// A leg holds (true) or not (false).
     Hold(String, bool),
+    /// A leg is muted (true) or not (false).
+    Muted(String, bool),
     /// A leg is gone.
     Gone(String),
     /// More legs to the number than `before`.
@@ -149,6 +152,11 @@ fn update_ops(w: &World, ops: &mut [Op]) {
                 Some(l) if l.live => OpState::Pending,
                 _ => OpState::Moot,
             },
+            Effect::Muted(sid, muted) => match find(sid) {
+                Some(l) if l.live && l.muted == *muted => OpState::Done,
+                Some(l) if l.live => OpState::Pending,
+                _ => OpState::Moot,
+            },
             Effect::Gone(sid) => match find(sid) {
                 Some(l) if l.live || l.ringing => OpState::Pending,
                 _ => OpState::Done,
@@ -174,9 +182,12 @@ fn track(
     effect: Effect,
     shown_at_once: bool,
 ) {
+    // Hold and mute are separate toggles of a leg; removing it or hanging up replaces both.
     let key = |e: &Effect| match e {
-        Effect::Hold(s, _) | Effect::Gone(s) => s.clone(),
-        Effect::Dialed(n, _) => n.clone(),
+        Effect::Hold(s, _) => format!("hold {s}"),
+        Effect::Muted(s, _) => format!("mute {s}"),
+        Effect::Gone(s) => format!("gone {s}"),
+        Effect::Dialed(n, _) => format!("dial {n}"),
     };
     let mut ops = ops.borrow_mut();
     let k = key(&effect);
@@ -338,6 +349,35 @@ async fn run_step(
                 refused || native_failed,
             );
             world.pump().await;
+        }
+        Step::Mute { agent, k, muted } => {
+            if !live_agent(world, *agent) {
+                return false;
+            }
+            let Some((sid, _)) = pick(&rows(world, *agent), *k) else {
+                return false;
+            };
+            let Some(outcome) = world
+                .input(*agent, |p, now| p.mute(&sid, *muted, now))
+                .await
+            else {
+                return false;
+            };
+            let Some(outcome) = outcome else {
+                return false;
+            };
+            let what = format!(
+                "{agent:?} {} {sid}",
+                if *muted { "mutes" } else { "unmutes" }
+            );
+            track(
+                world,
+                ops,
+                *agent,
+                what,
+                Effect::Muted(sid, *muted),
+                !outcome.accepted,
+            );
         }
         Step::Call { agent, action } => {
             if !live_agent(world, *agent) {

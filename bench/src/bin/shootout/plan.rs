@@ -62,6 +62,9 @@ pub enum Step {
         action: &'static str,
         k: u64,
     },
+    /// The agent clicks Mute (or Unmute) on a non-agent participant card its Flex shows (ours
+    /// only: the reference has no mute button, D17).
+    Mute { agent: Agent, k: u64, muted: bool },
     /// The agent clicks Flex's own customer-row Hold / Unhold (`HoldCall` / `UnholdCall`).
     Call { agent: Agent, action: &'static str },
     /// The agent stops dialing a ringing leg it dialed (the connecting card's Remove).
@@ -187,6 +190,11 @@ impl Plan {
                     77..=84 => Step::HangUp {
                         agent: agent(&mut r),
                         confirm: r.chance(3, 4),
+                    },
+                    85..=88 => Step::Mute {
+                        agent: agent(&mut r),
+                        k: r.next(),
+                        muted: r.chance(2, 3),
                     },
                     _ => Step::Fault(fault(&mut r)),
                 };
