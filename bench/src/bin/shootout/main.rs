@@ -788,11 +788,17 @@ impl Tally {
         self.requests += v.requests as u64;
         self.windows += u64::from(!v.window.is_empty());
         if !v.window.is_empty() {
-            let kinds = if v.entered.is_empty() {
-                vec![SPEC_13]
-            } else {
-                v.entered.clone()
-            };
+            // By the windows its outcomes were put down to: §13 scenario 13's (written as is)
+            // or those the scenario entered (written with the windows in brackets).
+            let mut kinds = Vec::new();
+            if v.window.iter().any(|l| !l.ends_with(']')) {
+                kinds.push(SPEC_13);
+            }
+            if v.window.iter().any(|l| l.ends_with(']')) {
+                kinds.extend(v.entered.iter().copied());
+            }
+            kinds.sort_unstable();
+            kinds.dedup();
             for kind in kinds {
                 *self.window_kinds.entry(kind).or_insert(0) += 1;
             }
