@@ -2,6 +2,7 @@
 
 pub mod policy;
 pub mod reference;
+pub mod rng;
 
 use serde_json::{json, Value};
 

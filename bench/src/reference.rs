@@ -16,6 +16,7 @@ use std::collections::{HashMap, HashSet, VecDeque};
 use serde_json::{json, Value};
 
 use crate::policy::{Out, Outcome, Policy};
+use crate::rng::Rng;
 
 /// The reference's configuration, as one agent's browser sees it.
 #[derive(Clone, Debug)]
@@ -175,26 +176,13 @@ enum FlexWait {
     Hold,
 }
 
-/// SplitMix64: the jitter source of the browser retries.
-#[derive(Clone, Debug)]
-struct SplitMix64(u64);
-
-impl SplitMix64 {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-}
-
 /// The reference feature in one agent's browser (full mode). See the module docs: a baseline
 /// for the shootout, defects included.
 #[derive(Clone, Debug)]
 pub struct Reference {
     config: RefConfig,
-    rng: SplitMix64,
+    /// The jitter source of the browser retries.
+    rng: Rng,
     next_id: u32,
     out: VecDeque<Out>,
     /// The latest snapshot (`None` before the mount).
@@ -225,7 +213,7 @@ impl Reference {
     pub fn new(config: RefConfig, seed: u64, now: u64) -> Self {
         Self {
             config,
-            rng: SplitMix64(seed),
+            rng: Rng::from_seed(seed),
             next_id: 0,
             out: VecDeque::new(),
             snap: None,
@@ -556,7 +544,7 @@ impl Policy for Reference {
         let ok = !network_error && (200..300).contains(&status);
         if !ok && (network_error || status == 429) && req.retries < MAX_RETRIES {
             let bound = (100u64 << req.retries).min(3000);
-            let delay = self.rng.next() % bound;
+            let delay = self.rng.next_u64() % bound;
             req.retries += 1;
             self.timer(now.saturating_add(delay), Timer::Retry(req));
             return;

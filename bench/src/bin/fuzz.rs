@@ -32,6 +32,7 @@ use flex_conference::api::{classify, Endpoint};
 use flex_conference::core::{
     ApiResult, Command, Conference, Config, Intent, Json, JsonNumber, NativeHold, TaskSnapshot,
 };
+use flex_conference_bench::rng::Rng;
 use serde_json::{json, Map, Value};
 
 const DEFAULT_EXECUTIONS: u64 = 1_000_000;
@@ -42,61 +43,8 @@ const MAX_DRAIN: usize = 10_000;
 const MAX_REPORTED: u64 = 5;
 
 // ---------------------------------------------------------------------------------------------
-// Randomness: SplitMix64, one independent stream per execution (seed, index), so that any
+// Randomness: one independent SplitMix64 stream per execution (seed, index), so that any
 // execution replays alone with `--skip index --executions 1`.
-
-struct Rng(u64);
-
-impl Rng {
-    fn for_execution(seed: u64, index: u64) -> Self {
-        let mut r = Self(seed ^ index.wrapping_mul(0xA076_1D64_78BD_642F));
-        r.next();
-        r
-    }
-
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    /// Uniform in `0..n` (`n > 0`).
-    fn below(&mut self, n: u64) -> u64 {
-        ((u128::from(self.next()) * u128::from(n)) >> 64) as u64
-    }
-
-    fn index(&mut self, n: usize) -> usize {
-        self.below(n as u64) as usize
-    }
-
-    /// True with probability `num / den`.
-    fn chance(&mut self, num: u64, den: u64) -> bool {
-        self.below(den) < num
-    }
-
-    fn bool(&mut self) -> bool {
-        self.next() & 1 == 1
-    }
-
-    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
-        &items[self.index(items.len())]
-    }
-
-    /// An index chosen by weight.
-    fn weighted(&mut self, weights: &[u64]) -> usize {
-        let total: u64 = weights.iter().sum();
-        let mut x = self.below(total);
-        for (i, w) in weights.iter().enumerate() {
-            if x < *w {
-                return i;
-            }
-            x -= w;
-        }
-        weights.len() - 1
-    }
-}
 
 // ---------------------------------------------------------------------------------------------
 // Vocabulary.
@@ -209,7 +157,7 @@ fn garbage_string(rng: &mut Rng) -> String {
         6 => "\"\\/\u{8}\u{c}\n\r\t".to_owned(),
         7 => (*rng.pick(&KEYS)).to_owned(),
         8 => (*rng.pick(&SIDS)).to_owned(),
-        9 => format!("CA{}", rng.next()),
+        9 => format!("CA{}", rng.next_u64()),
         10 => "null".to_owned(),
         _ => {
             let n = rng.index(24);
@@ -243,8 +191,8 @@ fn garbage(rng: &mut Rng, depth: u32) -> Value {
         4 => json!(u64::MAX),
         5 => json!(i64::MIN),
         6 => json!(*rng.pick(&[1e308, -1e308, 5e-324, 0.5, -0.0, 9_007_199_254_740_993.0])),
-        7 => json!(rng.next() >> rng.below(64)),
-        8 => json!(f64::from_bits(rng.next() & 0x7FEF_FFFF_FFFF_FFFF)),
+        7 => json!(rng.next_u64() >> rng.below(64)),
+        8 => json!(f64::from_bits(rng.next_u64() & 0x7FEF_FFFF_FFFF_FFFF)),
         9..=12 => Value::String(garbage_string(rng)),
         13 => json!(1_u64 << 53),
         14 => json!(u64::from(u32::MAX) + 1),
@@ -417,7 +365,7 @@ impl Exec {
     }
 
     fn run(seed: u64, index: u64, verbose: bool) -> (u64, Stats, Outcome) {
-        let mut rng = Rng::for_execution(seed, index);
+        let mut rng = Rng::stream(seed, index);
         let mut exec = Self {
             engine: Conference::new(Config::default(), 0),
             now: if rng.bool() {
@@ -1134,7 +1082,7 @@ impl Exec {
         match r.weighted(&[3, 3, 6, 3, 2, 2, 1]) {
             // Random bytes, made UTF-8.
             0 => {
-                let bytes: Vec<u8> = (0..r.index(40)).map(|_| r.next() as u8).collect();
+                let bytes: Vec<u8> = (0..r.index(40)).map(|_| r.next_u64() as u8).collect();
                 String::from_utf8_lossy(&bytes).into_owned()
             }
             // Token soup.
@@ -1332,8 +1280,8 @@ impl Exec {
     fn float_case(&mut self) -> Outcome {
         let r = &mut self.rng;
         let x = match r.below(3) {
-            0 => f64::from_bits(r.next()),
-            1 => (r.next() >> r.below(64)) as f64 / 10f64.powi(r.below(20) as i32),
+            0 => f64::from_bits(r.next_u64()),
+            1 => (r.next_u64() >> r.below(64)) as f64 / 10f64.powi(r.below(20) as i32),
             _ => *r.pick(&[0.1, 1e15, 1e16, 1e-5, 1e-6, 5e-324, f64::MAX, -0.0, 123.456]),
         };
         if !x.is_finite() {

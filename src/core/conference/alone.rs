@@ -60,8 +60,8 @@ impl Conference {
             self.alone_since = None;
             return;
         };
-        let since = *self.alone_since.get_or_insert(self.now);
-        if self.now < since.saturating_add(self.config.end_alone_after_ms) {
+        self.alone_since.get_or_insert(self.now);
+        if self.alone_deadline().is_some_and(|t| self.now < t) {
             return;
         }
         let Some(conference) = self.conference_sid().map(str::to_owned) else {

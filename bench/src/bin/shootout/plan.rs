@@ -1,6 +1,7 @@
 //! Random scenarios: a setup and up to 12 steps, drawn from a seed, so that scenario `k` of seed
 //! `s` is the same for both policies and on every run.
 
+use flex_conference_bench::rng::Rng;
 use serde_json::{json, Value};
 
 use crate::world::{Agent, Setup};
@@ -12,35 +13,6 @@ pub const NUMBERS: [&str; 2] = ["+14155550101", "+14155550102"];
 const MAX_STEPS: u64 = 12;
 /// Longest gap between two steps.
 const MAX_GAP_MS: u64 = 15_000;
-
-/// SplitMix64.
-pub struct Rng(u64);
-
-impl Rng {
-    /// The stream of scenario `index` of `seed` (independent of every other scenario).
-    pub fn new(seed: u64, index: u64) -> Self {
-        let mut r = Self(seed ^ index.wrapping_mul(0xA076_1D64_78BD_642F));
-        r.next();
-        r
-    }
-
-    pub fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    /// Uniform in `0..n` (`n > 0`).
-    pub fn below(&mut self, n: u64) -> u64 {
-        ((u128::from(self.next()) * u128::from(n.max(1))) >> 64) as u64
-    }
-
-    pub fn chance(&mut self, num: u64, den: u64) -> bool {
-        self.below(den) < num
-    }
-}
 
 /// One thing that happens. Leg choices are indexes into what exists when the step runs (taken
 /// modulo the number of candidates), so a step means the same thing for both policies whenever
@@ -131,14 +103,14 @@ fn fault(r: &mut Rng) -> Value {
 impl Plan {
     /// Scenario `index` of `seed`.
     pub fn draw(seed: u64, index: u64) -> Self {
-        let mut r = Rng::new(seed, index);
+        let mut r = Rng::stream(seed, index);
         let setup = Setup {
             latency_ms: 20 + r.below(781),
             event_delay_ms: if r.chance(1, 3) { 0 } else { r.below(2_001) },
             hold_workaround: r.chance(1, 2),
             retype_held_unknown: r.chance(1, 5),
             close_after_leaving: r.chance(1, 3),
-            seed: r.next(),
+            seed: r.next_u64(),
         };
         let n = 1 + r.below(MAX_STEPS);
         let steps = (0..n)
@@ -153,26 +125,26 @@ impl Plan {
                         agent: agent(&mut r),
                         number: r.below(NUMBERS.len() as u64) as usize,
                     },
-                    20..=33 => Step::Answer(r.next()),
+                    20..=33 => Step::Answer(r.next_u64()),
                     34..=37 => Step::Unanswered(
-                        r.next(),
+                        r.next_u64(),
                         if r.chance(1, 2) { "busy" } else { "no-answer" },
                     ),
-                    38..=44 => Step::PartyHangsUp(r.next()),
+                    38..=44 => Step::PartyHangsUp(r.next_u64()),
                     45..=52 => Step::Row {
                         agent: agent(&mut r),
                         action: "HoldParticipant",
-                        k: r.next(),
+                        k: r.next_u64(),
                     },
                     53..=58 => Step::Row {
                         agent: agent(&mut r),
                         action: "UnholdParticipant",
-                        k: r.next(),
+                        k: r.next_u64(),
                     },
                     59..=63 => Step::Row {
                         agent: agent(&mut r),
                         action: "KickParticipant",
-                        k: r.next(),
+                        k: r.next_u64(),
                     },
                     64..=66 => Step::Call {
                         agent: agent(&mut r),
@@ -184,7 +156,7 @@ impl Plan {
                     },
                     70..=72 => Step::CancelDial {
                         agent: agent(&mut r),
-                        k: r.next(),
+                        k: r.next_u64(),
                     },
                     73..=76 => Step::SecondAgentJoins,
                     77..=84 => Step::HangUp {
@@ -193,7 +165,7 @@ impl Plan {
                     },
                     85..=88 => Step::Mute {
                         agent: agent(&mut r),
-                        k: r.next(),
+                        k: r.next_u64(),
                         muted: r.chance(2, 3),
                     },
                     _ => Step::Fault(fault(&mut r)),

@@ -122,12 +122,6 @@ pub struct Shown {
     pub at: u64,
 }
 
-/// A serverless request a browser sent.
-#[derive(Clone, Debug)]
-pub struct Sent {
-    pub endpoint: String,
-}
-
 /// Called with the world after every change of the conference.
 pub type Watcher = Box<dyn FnMut(&World)>;
 
@@ -147,7 +141,8 @@ pub struct World {
     pub conference: Value,
     conference_version: u64,
     pub notifications: Vec<Shown>,
-    pub requests: Vec<Sent>,
+    /// The endpoint of every serverless request the browsers sent, in order.
+    pub requests: Vec<String>,
     /// Policy panics and input errors (each one a defect).
     pub defects: Vec<String>,
     /// A trace of everything, kept when `verbose`.
@@ -441,9 +436,7 @@ impl World {
                 params,
             } => {
                 self.note(|| format!("{agent:?} → {endpoint} #{id} {params:?}"));
-                self.requests.push(Sent {
-                    endpoint: endpoint.clone(),
-                });
+                self.requests.push(endpoint.clone());
                 let body = form_urlencoded::Serializer::new(String::new())
                     .extend_pairs(params.iter())
                     .append_pair("Token", TOKEN)
